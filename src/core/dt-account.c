@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dt-account.c */
+
+#define G_LOG_DOMAIN "dialtone-core"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dt-account.h"
+#include "dt-core-enums.h"
+
+/**
+ * DtAccount:
+ *
+ * What Dialtone knows of one account: its identity and server, which the
+ * settings store, and its connection state, which the backend reports.
+ * The password is not here: it lives in the Secret Service (see
+ * dt-secrets.h), keyed by #DtAccount:id.
+ */
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_PROTOCOL,
+  PROP_IDENTITY,
+  PROP_SERVER,
+  PROP_TRANSPORT,
+  PROP_DISPLAY_NAME,
+  PROP_ENABLED,
+  PROP_STATE,
+  PROP_FAILURE_REASON,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+struct _DtAccount
+{
+  GObject         parent_instance;
+
+  char           *id;
+  char           *protocol;
+  char           *identity;
+  char           *server;
+  DtTransport     transport;
+  char           *display_name;
+  gboolean        enabled;
+
+  DtAccountState  state;
+  char           *failure_reason;
+};
+
+G_DEFINE_FINAL_TYPE (DtAccount, dt_account, G_TYPE_OBJECT)
+
+static gboolean
+replace_string (char       **field,
+                const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+dt_account_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  DtAccount *self = DT_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_PROTOCOL:
+      g_value_set_string (value, self->protocol);
+      break;
+    case PROP_IDENTITY:
+      g_value_set_string (value, self->identity);
+      break;
+    case PROP_SERVER:
+      g_value_set_string (value, self->server);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_enum (value, self->transport);
+      break;
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+    case PROP_ENABLED:
+      g_value_set_boolean (value, self->enabled);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_FAILURE_REASON:
+      g_value_set_string (value, self->failure_reason);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dt_account_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  DtAccount *self = DT_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      self->id = g_value_dup_string (value);
+      break;
+    case PROP_PROTOCOL:
+      self->protocol = g_value_dup_string (value);
+      break;
+    case PROP_IDENTITY:
+      dt_account_set_identity (self, g_value_get_string (value));
+      break;
+    case PROP_SERVER:
+      dt_account_set_server (self, g_value_get_string (value));
+      break;
+    case PROP_TRANSPORT:
+      dt_account_set_transport (self, g_value_get_enum (value));
+      break;
+    case PROP_DISPLAY_NAME:
+      dt_account_set_display_name (self, g_value_get_string (value));
+      break;
+    case PROP_ENABLED:
+      dt_account_set_enabled (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dt_account_constructed (GObject *object)
+{
+  DtAccount *self = DT_ACCOUNT (object);
+
+  G_OBJECT_CLASS (dt_account_parent_class)->constructed (object);
+
+  if (self->id == NULL)
+    self->id = g_uuid_string_random ();
+}
+
+static void
+dt_account_finalize (GObject *object)
+{
+  DtAccount *self = DT_ACCOUNT (object);
+
+  g_free (self->id);
+  g_free (self->protocol);
+  g_free (self->identity);
+  g_free (self->server);
+  g_free (self->display_name);
+  g_free (self->failure_reason);
+
+  G_OBJECT_CLASS (dt_account_parent_class)->finalize (object);
+}
+
+static void
+dt_account_class_init (DtAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = dt_account_get_property;
+  object_class->set_property = dt_account_set_property;
+  object_class->constructed = dt_account_constructed;
+  object_class->finalize = dt_account_finalize;
+
+  /**
+   * DtAccount:id:
+   *
+   * A stable identifier: the key of the account's settings and secrets.
+   */
+  props[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * DtAccount:protocol:
+   *
+   * The name of the backend that serves the account ("sip", "verto", …).
+   */
+  props[PROP_PROTOCOL] =
+    g_param_spec_string ("protocol", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * DtAccount:identity:
+   *
+   * Who the account is, as a URI: for SIP the address of record.
+   */
+  props[PROP_IDENTITY] =
+    g_param_spec_string ("identity", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * DtAccount:server:
+   *
+   * The server or outbound proxy; empty to find it from the identity.
+   */
+  props[PROP_SERVER] =
+    g_param_spec_string ("server", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_TRANSPORT] =
+    g_param_spec_enum ("transport", NULL, NULL,
+                       DT_TYPE_TRANSPORT, DT_TRANSPORT_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_ENABLED] =
+    g_param_spec_boolean ("enabled", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       DT_TYPE_ACCOUNT_STATE, DT_ACCOUNT_STATE_OFFLINE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * DtAccount:failure-reason:
+   *
+   * When #DtAccount:state is failed, why, in words a person can act on
+   * ("Authentication failed", "Server not reachable"); otherwise %NULL.
+   */
+  props[PROP_FAILURE_REASON] =
+    g_param_spec_string ("failure-reason", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+dt_account_init (DtAccount *self)
+{
+  self->enabled = TRUE;
+}
+
+/**
+ * dt_account_new:
+ * @id: (nullable): a stable identifier, or %NULL to make a new one
+ * @protocol: the backend's protocol name
+ *
+ * Returns: (transfer full): a new, offline account
+ */
+DtAccount *
+dt_account_new (const char *id,
+                const char *protocol)
+{
+  g_return_val_if_fail (protocol != NULL, NULL);
+
+  return g_object_new (DT_TYPE_ACCOUNT,
+                       "id", id,
+                       "protocol", protocol,
+                       NULL);
+}
+
+const char *
+dt_account_get_id (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->id;
+}
+
+const char *
+dt_account_get_protocol (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->protocol;
+}
+
+/**
+ * dt_account_get_identity:
+ *
+ * Returns: (nullable): the identity URI
+ */
+const char *
+dt_account_get_identity (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->identity;
+}
+
+void
+dt_account_set_identity (DtAccount  *self,
+                         const char *identity)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  if (replace_string (&self->identity, identity))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_IDENTITY]);
+}
+
+/**
+ * dt_account_get_server:
+ *
+ * Returns: (nullable): the server or outbound proxy
+ */
+const char *
+dt_account_get_server (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->server;
+}
+
+void
+dt_account_set_server (DtAccount  *self,
+                       const char *server)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  if (replace_string (&self->server, server))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SERVER]);
+}
+
+DtTransport
+dt_account_get_transport (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), DT_TRANSPORT_AUTO);
+
+  return self->transport;
+}
+
+void
+dt_account_set_transport (DtAccount   *self,
+                          DtTransport  transport)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+  g_return_if_fail (transport <= DT_TRANSPORT_TLS);
+
+  if (self->transport == transport)
+    return;
+
+  self->transport = transport;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TRANSPORT]);
+}
+
+/**
+ * dt_account_get_display_name:
+ *
+ * Returns: (nullable): the name shown to people this account calls
+ */
+const char *
+dt_account_get_display_name (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->display_name;
+}
+
+void
+dt_account_set_display_name (DtAccount  *self,
+                             const char *display_name)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  if (replace_string (&self->display_name, display_name))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DISPLAY_NAME]);
+}
+
+gboolean
+dt_account_get_enabled (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), FALSE);
+
+  return self->enabled;
+}
+
+void
+dt_account_set_enabled (DtAccount *self,
+                        gboolean   enabled)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  enabled = !!enabled;
+  if (self->enabled == enabled)
+    return;
+
+  self->enabled = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ENABLED]);
+}
+
+DtAccountState
+dt_account_get_state (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), DT_ACCOUNT_STATE_OFFLINE);
+
+  return self->state;
+}
+
+/**
+ * dt_account_get_failure_reason:
+ *
+ * Returns: (nullable): why the account failed, when it did
+ */
+const char *
+dt_account_get_failure_reason (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->failure_reason;
+}
+
+/**
+ * dt_account_set_state:
+ * @failure_reason: (nullable): for %DT_ACCOUNT_STATE_FAILED, why, in words a
+ *   person can act on; ignored for the other states
+ *
+ * Called by the backend as the connection comes and goes. A failed state
+ * without a reason gets a generic one, so the UI always has something to
+ * show.
+ */
+void
+dt_account_set_state (DtAccount      *self,
+                      DtAccountState  state,
+                      const char     *failure_reason)
+{
+  GObject *object = (GObject *) self;
+  gboolean reason_changed;
+
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+  g_return_if_fail (state <= DT_ACCOUNT_STATE_FAILED);
+
+  if (state != DT_ACCOUNT_STATE_FAILED)
+    failure_reason = NULL;
+  else if (failure_reason == NULL || *failure_reason == '\0')
+    failure_reason = _("Could not connect to the server");
+
+  g_object_freeze_notify (object);
+  reason_changed = replace_string (&self->failure_reason, failure_reason);
+  if (reason_changed)
+    g_object_notify_by_pspec (object, props[PROP_FAILURE_REASON]);
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (object, props[PROP_STATE]);
+    }
+  g_object_thaw_notify (object);
+}
+
+/**
+ * dt_account_dup_label:
+ *
+ * Returns: (transfer full): how to name the account to a person: its
+ *   display name, else its identity, else its protocol
+ */
+char *
+dt_account_dup_label (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  if (self->display_name && *self->display_name)
+    return g_strdup (self->display_name);
+  if (self->identity && *self->identity)
+    return g_strdup (self->identity);
+
+  return g_strdup (self->protocol);
+}

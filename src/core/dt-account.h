@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dt-account.h
+ *
+ * One account of one protocol: who we are, where the server is, and whether
+ * we are connected to it.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DT_ACCOUNT_STATE_OFFLINE,
+  DT_ACCOUNT_STATE_CONNECTING,
+  DT_ACCOUNT_STATE_ONLINE,
+  DT_ACCOUNT_STATE_FAILED,
+} DtAccountState;
+
+/**
+ * DtTransport:
+ * @DT_TRANSPORT_AUTO: let the backend choose (RFC 3263 for SIP)
+ * @DT_TRANSPORT_UDP: UDP
+ * @DT_TRANSPORT_TCP: TCP
+ * @DT_TRANSPORT_TLS: TLS over TCP
+ */
+typedef enum {
+  DT_TRANSPORT_AUTO,
+  DT_TRANSPORT_UDP,
+  DT_TRANSPORT_TCP,
+  DT_TRANSPORT_TLS,
+} DtTransport;
+
+#define DT_TYPE_ACCOUNT (dt_account_get_type ())
+G_DECLARE_FINAL_TYPE (DtAccount, dt_account, DT, ACCOUNT, GObject)
+
+DtAccount      *dt_account_new                (const char *id,
+                                               const char *protocol);
+
+const char     *dt_account_get_id             (DtAccount  *self);
+const char     *dt_account_get_protocol       (DtAccount  *self);
+const char     *dt_account_get_identity       (DtAccount  *self);
+void            dt_account_set_identity       (DtAccount  *self,
+                                               const char *identity);
+const char     *dt_account_get_server         (DtAccount  *self);
+void            dt_account_set_server         (DtAccount  *self,
+                                               const char *server);
+DtTransport     dt_account_get_transport      (DtAccount  *self);
+void            dt_account_set_transport      (DtAccount  *self,
+                                               DtTransport transport);
+const char     *dt_account_get_display_name   (DtAccount  *self);
+void            dt_account_set_display_name   (DtAccount  *self,
+                                               const char *display_name);
+gboolean        dt_account_get_enabled        (DtAccount  *self);
+void            dt_account_set_enabled        (DtAccount  *self,
+                                               gboolean    enabled);
+
+DtAccountState  dt_account_get_state          (DtAccount  *self);
+const char     *dt_account_get_failure_reason (DtAccount  *self);
+void            dt_account_set_state          (DtAccount      *self,
+                                               DtAccountState  state,
+                                               const char     *failure_reason);
+
+char           *dt_account_dup_label          (DtAccount  *self);
+
+G_END_DECLS

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-secrets.c
+ *
+ * Secrets against a real Secret Service. meson runs this program inside
+ * dbus-run-session; it starts gnome-keyring-daemon on that private bus with
+ * a fresh, unlocked login keyring in a temporary folder, and stops it at
+ * the end.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "dt-secrets.h"
+
+static GPid keyring_pid;
+static char *keyring_dir;
+
+static void
+on_name_appeared (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  g_error ("gnome-keyring-daemon did not appear on the session bus");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *data_dir = NULL;
+  g_autofree char *runtime_dir = NULL;
+  const char *argv[] = { KEYRING_DAEMON, "--foreground", "--unlock", "--components=secrets",
+                         NULL };
+  gboolean appeared = FALSE;
+  guint watch_id;
+  guint timeout_id;
+  int stdin_fd;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_error ("No session bus: run this test through dbus-run-session (meson test does)");
+
+  keyring_dir = g_dir_make_tmp ("dialtone-keyring-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_dir = g_build_filename (keyring_dir, "data", NULL);
+  runtime_dir = g_build_filename (keyring_dir, "runtime", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (runtime_dir, 0700), ==, 0);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", data_dir, TRUE);
+  envp = g_environ_setenv (envp, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
+  /* The daemon warns about its own internals (replacing an item logs
+   * "already registered"); our fatal-warnings setting is for our code. */
+  envp = g_environ_unsetenv (envp, "G_DEBUG");
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD
+                            | G_SPAWN_STDOUT_TO_DEV_NULL,
+                            NULL, NULL, &keyring_pid, &stdin_fd, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* --unlock reads the login keyring's password from standard input; a new
+   * keyring is created with it. */
+  g_assert_cmpint (write (stdin_fd, "dialtone-test", 13), ==, 13);
+  close (stdin_fd);
+
+  watch_id = g_bus_watch_name (G_BUS_TYPE_SESSION, "org.freedesktop.secrets",
+                               G_BUS_NAME_WATCHER_FLAGS_NONE,
+                               on_name_appeared, NULL, &appeared, NULL);
+  timeout_id = g_timeout_add_seconds (30, on_timeout, NULL);
+  while (!appeared)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout_id);
+  g_bus_unwatch_name (watch_id);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+static void
+stop_keyring (void)
+{
+  kill (keyring_pid, SIGTERM);
+  g_spawn_close_pid (keyring_pid);
+  remove_tree (keyring_dir);
+  g_free (keyring_dir);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static void
+on_result (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+store_sync (const char    *account_id,
+            DtSecretKind   kind,
+            const char    *secret,
+            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *label = g_strdup_printf ("Dialtone test secret for %s", account_id);
+
+  dt_secret_store_async (account_id, kind, label, secret, NULL, on_result, &result);
+  return dt_secret_store_finish (wait_result (&result), error);
+}
+
+static char *
+lookup_sync (const char    *account_id,
+             DtSecretKind   kind,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dt_secret_lookup_async (account_id, kind, NULL, on_result, &result);
+  return dt_secret_lookup_finish (wait_result (&result), error);
+}
+
+static gboolean
+clear_sync (const char    *account_id,
+            DtSecretKind   kind,
+            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dt_secret_clear_async (account_id, kind, NULL, on_result, &result);
+  return dt_secret_clear_finish (wait_result (&result), error);
+}
+
+static gboolean
+clear_account_sync (const char  *account_id,
+                    GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dt_secret_clear_account_async (account_id, NULL, on_result, &result);
+  return dt_secret_clear_account_finish (wait_result (&result), error);
+}
+
+/* Looks at what the Secret Service holds, through its own search rather
+ * than through Dialtone's schema. */
+static guint
+count_items_for (const char *account_id)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = NULL;
+  GList *items;
+  guint n;
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+
+  g_hash_table_insert (attributes, (gpointer) "account-id", (gpointer) account_id);
+  items = secret_service_search_sync (service, NULL, attributes,
+                                      SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (GList *l = items; l; l = l->next)
+    {
+      g_autoptr(GHashTable) found = secret_item_get_attributes (l->data);
+
+      g_assert_cmpstr (g_hash_table_lookup (found, "xdg:schema"), ==,
+                       APPLICATION_ID ".Secret");
+    }
+
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+  return n;
+}
+
+static void
+test_secrets_store_lookup (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *password;
+  char *token;
+
+  g_assert_true (store_sync ("acct-1", DT_SECRET_PASSWORD, "hunter2", &error));
+  g_assert_no_error (error);
+  g_assert_true (store_sync ("acct-1", DT_SECRET_ACCESS_TOKEN, "syt_token", &error));
+  g_assert_no_error (error);
+  g_assert_true (store_sync ("acct-2", DT_SECRET_PASSWORD, "pässwörd ✓", &error));
+  g_assert_no_error (error);
+
+  password = lookup_sync ("acct-1", DT_SECRET_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "hunter2");
+  secret_password_free (password);
+
+  token = lookup_sync ("acct-1", DT_SECRET_ACCESS_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "syt_token");
+  secret_password_free (token);
+
+  password = lookup_sync ("acct-2", DT_SECRET_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "pässwörd ✓");
+  secret_password_free (password);
+
+  g_assert_cmpuint (count_items_for ("acct-1"), ==, 2);
+  g_assert_cmpuint (count_items_for ("acct-2"), ==, 1);
+}
+
+/* Storing again replaces: an account never has two passwords. */
+static void
+test_secrets_replace (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  g_assert_true (store_sync ("acct-3", DT_SECRET_PASSWORD, "old", &error));
+  g_assert_true (store_sync ("acct-3", DT_SECRET_PASSWORD, "new", &error));
+  g_assert_no_error (error);
+
+  password = lookup_sync ("acct-3", DT_SECRET_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "new");
+  secret_password_free (password);
+  g_assert_cmpuint (count_items_for ("acct-3"), ==, 1);
+}
+
+static void
+test_secrets_not_found (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  password = lookup_sync ("no-such-account", DT_SECRET_PASSWORD, &error);
+  g_assert_null (password);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+static void
+test_secrets_clear (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  g_assert_true (store_sync ("acct-4", DT_SECRET_PASSWORD, "pw", &error));
+  g_assert_true (store_sync ("acct-4", DT_SECRET_ACCESS_TOKEN, "tok", &error));
+  g_assert_true (store_sync ("acct-5", DT_SECRET_PASSWORD, "other", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (clear_sync ("acct-4", DT_SECRET_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items_for ("acct-4"), ==, 1);
+  token = lookup_sync ("acct-4", DT_SECRET_ACCESS_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "tok");
+  secret_password_free (token);
+
+  /* Clearing what is not there succeeds. */
+  g_assert_true (clear_sync ("acct-4", DT_SECRET_PASSWORD, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (clear_account_sync ("acct-4", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_items_for ("acct-4"), ==, 0);
+  g_assert_cmpuint (count_items_for ("acct-5"), ==, 1);
+}
+
+static void
+test_secrets_cancelled (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  g_cancellable_cancel (cancellable);
+  dt_secret_lookup_async ("acct-1", DT_SECRET_PASSWORD, cancellable, on_result, &result);
+  password = dt_secret_lookup_finish (wait_result (&result), &error);
+  g_assert_null (password);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  start_keyring ();
+
+  g_test_add_func ("/secrets/store-lookup", test_secrets_store_lookup);
+  g_test_add_func ("/secrets/replace", test_secrets_replace);
+  g_test_add_func ("/secrets/not-found", test_secrets_not_found);
+  g_test_add_func ("/secrets/clear", test_secrets_clear);
+  g_test_add_func ("/secrets/cancelled", test_secrets_cancelled);
+
+  status = g_test_run ();
+
+  secret_service_disconnect ();
+  stop_keyring ();
+  return status;
+}
