@@ -330,6 +330,9 @@ main (int   argc,
 
   status = g_test_run ();
 
+  /* Deliver the Secret Service's last signals before letting go of it. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   secret_service_disconnect ();
   stop_keyring ();
   return status;

@@ -16,11 +16,16 @@ valgrind_args="--tool=memcheck --error-exitcode=99 --leak-check=full \
   --track-origins=yes --num-callers=30 $suppressions \
   --suppressions=/usr/share/glib-2.0/valgrind/glib.supp"
 
+here=$(cd "$(dirname "$0")" && pwd)
+
 case "$(basename "$1")" in
   dbus-run-session)
     session=$1
     shift
     [ "${1:-}" = "--" ] && shift
+    if [ "$(basename "$1")" = test-secrets ]; then
+      valgrind_args="$valgrind_args --suppressions=$here/valgrind-libsecret.supp"
+    fi
     # shellcheck disable=SC2086
     exec "$session" -- valgrind $valgrind_args "$@"
     ;;
