@@ -54,6 +54,7 @@ static guint dialog_signals[N_DIALOG_SIGNALS];
 
 enum {
   UA_INCOMING,
+  UA_REQUEST,
   N_UA_SIGNALS
 };
 
@@ -128,6 +129,9 @@ G_DEFINE_FINAL_TYPE (DtSipUserAgent, dt_sip_user_agent, G_TYPE_OBJECT)
 G_DEFINE_FINAL_TYPE (DtSipDialog, dt_sip_dialog, G_TYPE_OBJECT)
 
 static void dialog_send_bye (DtSipDialog *self);
+static gboolean ua_offer_request (DtSipUserAgent   *ua,
+                                  DtSipTransaction *tx,
+                                  DtSipMessage     *request);
 
 /* --- helpers ----------------------------------------------------------- */
 
@@ -1124,7 +1128,11 @@ layer_request (DtSipTransactionLayer *layer,
       return;
     }
 
-  /* §12.2.2: a request with a To tag for a dialog unknown here. */
+  /* §12.2.2: a request with a To tag for a dialog unknown here, unless it
+   * belongs to a dialog someone else keeps (a subscription's NOTIFY). */
+  if (dt_sip_message_get_to_tag (request) != NULL && !g_str_equal (method, "BYE")
+      && ua_offer_request (ua, tx, request))
+    return;
   if (dt_sip_message_get_to_tag (request) != NULL || g_str_equal (method, "BYE"))
     {
       respond_simple (tx, request, 481, "Call/Transaction Does Not Exist", NULL);
@@ -1133,10 +1141,25 @@ layer_request (DtSipTransactionLayer *layer,
 
   if (g_str_equal (method, "INVITE"))
     handle_new_invite (ua, tx, request);
+  else if (ua_offer_request (ua, tx, request))
+    return;
   else if (g_str_equal (method, "OPTIONS"))
     respond_simple (tx, request, 200, "OK", NULL);
   else
     respond_simple (tx, request, 405, "Method Not Allowed", NULL);
+}
+
+/* Requests outside INVITE dialogs that the agent does not answer itself
+ * (NOTIFY, MESSAGE, OPTIONS) go to the ::request handlers first. */
+static gboolean
+ua_offer_request (DtSipUserAgent   *ua,
+                  DtSipTransaction *tx,
+                  DtSipMessage     *request)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit (ua, ua_signals[UA_REQUEST], 0, tx, request, &handled);
+  return handled;
 }
 
 static void
@@ -1403,6 +1426,24 @@ dt_sip_user_agent_class_init (DtSipUserAgentClass *klass)
   ua_signals[UA_INCOMING] =
     g_signal_new ("incoming", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, DT_SIP_TYPE_DIALOG, G_TYPE_BYTES);
+
+  /**
+   * DtSipUserAgent::request:
+   * @tx: the server transaction to answer with dt_sip_transaction_respond()
+   * @request: the request
+   *
+   * A request outside any INVITE dialog: a NOTIFY (in a subscription's
+   * dialog or unsolicited), MESSAGE, OPTIONS or another method. A handler
+   * that answers it returns %TRUE; when none does, the agent answers OPTIONS
+   * with 200, a request with an unknown To tag with 481, and the rest with
+   * 405.
+   *
+   * Returns: %TRUE when the request was answered
+   */
+  ua_signals[UA_REQUEST] =
+    g_signal_new ("request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, DT_TYPE_SIP_TRANSACTION, DT_TYPE_SIP_MESSAGE);
 }
 
 static void
@@ -1492,6 +1533,60 @@ dt_sip_user_agent_set_local (DtSipUserAgent *self,
   g_free (self->contact_uri);
   self->contact_uri = g_strdup (contact_uri);
   self->reliable = reliable;
+}
+
+/**
+ * dt_sip_user_agent_new_via:
+ *
+ * A Via for a new request outside dialogs, with a fresh branch (§8.1.1.7).
+ *
+ * Returns: (transfer full): the Via value
+ */
+char *
+dt_sip_user_agent_new_via (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), NULL);
+
+  return ua_new_via (self);
+}
+
+/**
+ * dt_sip_user_agent_get_contact_uri:
+ *
+ * Returns: the URI this agent puts in Contact
+ */
+const char *
+dt_sip_user_agent_get_contact_uri (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), NULL);
+
+  return self->contact_uri;
+}
+
+/**
+ * dt_sip_user_agent_get_reliable:
+ *
+ * Returns: whether requests go over TCP or TLS
+ */
+gboolean
+dt_sip_user_agent_get_reliable (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), FALSE);
+
+  return self->reliable;
+}
+
+/**
+ * dt_sip_user_agent_get_clock:
+ *
+ * Returns: (transfer none): the clock the agent's timers run on
+ */
+DtSipClock *
+dt_sip_user_agent_get_clock (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), NULL);
+
+  return self->clock;
 }
 
 /**

@@ -75,6 +75,10 @@ void                   dt_sip_user_agent_set_local            (DtSipUserAgent   
                                                                const char             *sent_by,
                                                                const char             *contact_uri,
                                                                gboolean                reliable);
+char                  *dt_sip_user_agent_new_via              (DtSipUserAgent         *self);
+const char            *dt_sip_user_agent_get_contact_uri      (DtSipUserAgent         *self);
+gboolean               dt_sip_user_agent_get_reliable         (DtSipUserAgent         *self);
+DtSipClock            *dt_sip_user_agent_get_clock            (DtSipUserAgent         *self);
 void                   dt_sip_user_agent_set_auth_client      (DtSipUserAgent         *self,
                                                                DtSipAuthClient        *auth);
 void                   dt_sip_user_agent_receive              (DtSipUserAgent         *self,
