@@ -342,6 +342,8 @@ on_response (DtSipTransaction *tx,
     {
       g_autofree char *reason = NULL;
 
+      pending->self = NULL;
+      self->pending = NULL;
       reason = g_strdup_printf ("Server not reachable (%s)",
                                 dt_sip_transaction_get_end (tx) == DT_SIP_TRANSACTION_END_TIMEOUT
                                 ? "no answer" : "the request could not be sent");
@@ -357,10 +359,9 @@ on_response (DtSipTransaction *tx,
 }
 
 static void
-on_tx_terminated (gpointer tx,
-                  gpointer user_data)
+pending_free (gpointer data)
 {
-  Pending *pending = user_data;
+  Pending *pending = data;
 
   if (pending->self != NULL && pending->self->pending == pending)
     pending->self->pending = NULL;
@@ -449,7 +450,7 @@ send_register (DtSipRegistration *self,
       return;
     }
   self->pending = pending;
-  dt_sip_transaction_set_terminated_func (tx, on_tx_terminated, pending);
+  dt_sip_transaction_set_user_data_free (tx, pending_free);
 }
 
 /* --- GObject ------------------------------------------------------------ */

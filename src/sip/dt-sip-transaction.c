@@ -56,6 +56,7 @@ struct _DtSipTransaction
   gpointer                user_data;
   GFunc                   terminated_func;
   gpointer                terminated_data;
+  GDestroyNotify          user_data_free;
 };
 
 G_DEFINE_BOXED_TYPE (DtSipTransaction, dt_sip_transaction,
@@ -824,6 +825,8 @@ dt_sip_transaction_unref (DtSipTransaction *self)
   g_clear_pointer (&self->ack, dt_sip_message_unref);
   if (self->peer && self->peer_free)
     self->peer_free (self->peer);
+  if (self->user_data_free)
+    self->user_data_free (self->user_data);
   g_free (self->key);
   g_free (self);
 }
@@ -992,6 +995,23 @@ dt_sip_transaction_respond (DtSipTransaction  *self,
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The response could not be sent");
 
   return sent;
+}
+
+/**
+ * dt_sip_transaction_set_user_data_free:
+ * @free_func: (nullable): frees the user data given to
+ *   dt_sip_transaction_layer_send_request()
+ *
+ * Frees the response function's data with the transaction itself, whether
+ * it terminated or the layer was freed first.
+ */
+void
+dt_sip_transaction_set_user_data_free (DtSipTransaction *self,
+                                       GDestroyNotify    free_func)
+{
+  g_return_if_fail (self != NULL);
+
+  self->user_data_free = free_func;
 }
 
 /**

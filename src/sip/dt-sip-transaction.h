@@ -140,6 +140,8 @@ gpointer               dt_sip_transaction_get_peer       (DtSipTransaction *self
 gboolean               dt_sip_transaction_respond        (DtSipTransaction *self,
                                                           DtSipMessage     *response,
                                                           GError          **error);
+void                   dt_sip_transaction_set_user_data_free (DtSipTransaction *self,
+                                                              GDestroyNotify    free_func);
 void                   dt_sip_transaction_set_terminated_func (DtSipTransaction *self,
                                                                GFunc             func,
                                                                gpointer          user_data);
