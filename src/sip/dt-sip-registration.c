@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "dt-uri.h"
 #include "dt-sip-registration.h"
 
@@ -245,13 +247,15 @@ handle_final (DtSipRegistration *self,
   const char *phrase = dt_sip_message_get_reason (response);
   g_autofree char *reason = NULL;
 
+  /* Any final answer but a challenge means the credentials passed. */
+  if (self->auth != NULL && self->auth_rounds > 0 && code != 401 && code != 407)
+    dt_sip_auth_client_accepted (self->auth);
+
   if (code >= 200 && code < 300)
     {
       guint granted;
 
       self->pending = NULL;
-      if (self->auth != NULL && self->auth_rounds > 0)
-        dt_sip_auth_client_accepted (self->auth);
       if (self->state == DT_SIP_REGISTRATION_UNREGISTERING)
         {
           set_expires (self, 0);
@@ -262,7 +266,7 @@ handle_final (DtSipRegistration *self,
       if (granted == 0)
         {
           fail (self, DT_SIP_REGISTRATION_FAILURE_REFUSED,
-                "The registrar did not keep the registration");
+                _("The registrar did not keep the registration"));
           return;
         }
       self->n_failures = 0;
@@ -284,7 +288,7 @@ handle_final (DtSipRegistration *self,
       if (self->auth == NULL)
         {
           fail (self, DT_SIP_REGISTRATION_FAILURE_AUTH,
-                "Authentication failed: the server asks for a password");
+                _("Authentication failed: the server asks for a password"));
           return;
         }
       result = dt_sip_auth_client_handle_challenges (self->auth, header,
@@ -295,11 +299,13 @@ handle_final (DtSipRegistration *self,
           return;
         }
       if (result == DT_SIP_AUTH_CLIENT_UNSUPPORTED)
-        reason = g_strdup_printf ("The server asks for an authentication Dialtone cannot do (%s)",
-                                  error ? error->message : phrase);
+        reason = g_strdup_printf (
+          /* Translators: %s says which authentication the server wants. */
+          _("The server asks for an authentication Dialtone cannot do (%s)"),
+          error ? error->message : phrase);
       fail (self, result == DT_SIP_AUTH_CLIENT_UNSUPPORTED ? DT_SIP_REGISTRATION_FAILURE_REFUSED
                                                            : DT_SIP_REGISTRATION_FAILURE_AUTH,
-            reason ? reason : "Authentication failed");
+            reason ? reason : _("Authentication failed"));
       return;
     }
 
@@ -318,9 +324,9 @@ handle_final (DtSipRegistration *self,
     }
 
   if (code == 403)
-    reason = g_strdup_printf ("Authentication failed (%u %s)", code, phrase);
+    reason = g_strdup_printf (_("Authentication failed (%u %s)"), code, phrase);
   else
-    reason = g_strdup_printf ("Registration refused: %u %s", code, phrase);
+    reason = g_strdup_printf (_("Registration refused: %u %s"), code, phrase);
   fail (self, code == 403 ? DT_SIP_REGISTRATION_FAILURE_AUTH : DT_SIP_REGISTRATION_FAILURE_REFUSED,
         reason);
 }
@@ -344,9 +350,9 @@ on_response (DtSipTransaction *tx,
 
       pending->self = NULL;
       self->pending = NULL;
-      reason = g_strdup_printf ("Server not reachable (%s)",
+      reason = g_strdup_printf (_("Server not reachable (%s)"),
                                 dt_sip_transaction_get_end (tx) == DT_SIP_TRANSACTION_END_TIMEOUT
-                                ? "no answer" : "the request could not be sent");
+                                ? _("no answer") : _("the request could not be sent"));
       fail (self, DT_SIP_REGISTRATION_FAILURE_UNREACHABLE, reason);
       return;
     }
@@ -443,7 +449,7 @@ send_register (DtSipRegistration *self,
                                               on_response, pending, &error);
   if (tx == NULL)
     {
-      g_autofree char *reason = g_strdup_printf ("Server not reachable (%s)", error->message);
+      g_autofree char *reason = g_strdup_printf (_("Server not reachable (%s)"), error->message);
 
       g_free (pending);
       fail (self, DT_SIP_REGISTRATION_FAILURE_UNREACHABLE, reason);
