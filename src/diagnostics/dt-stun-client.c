@@ -121,13 +121,13 @@ on_timeout_timer (gpointer user_data)
 {
   Transaction *transaction = user_data;
   DtStunClient *self = transaction->client;
-  guint total = dt_stun_client_get_total_timeout (self);
+  guint tenths = (dt_stun_client_get_total_timeout (self) + 50) / 100;
 
   transaction->timer_id = 0;
   transaction_complete (transaction, NULL,
                         g_error_new (DT_STUN_CLIENT_ERROR, DT_STUN_CLIENT_ERROR_TIMEOUT,
                                      "No answer from the server in %u.%u s",
-                                     total / 1000, (total % 1000) / 100));
+                                     tenths / 10, tenths % 10));
 }
 
 /* RFC 8489 §6.2.1: resend at RTO, 3×RTO, 7×RTO… until Rc requests have gone

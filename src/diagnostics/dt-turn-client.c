@@ -263,9 +263,13 @@ error_from_stun_client (DtTurnClient *self,
   g_autofree char *server = describe_server (self);
 
   if (g_error_matches (error, DT_STUN_CLIENT_ERROR, DT_STUN_CLIENT_ERROR_TIMEOUT))
-    return g_error_new (DT_TURN_ERROR, DT_TURN_ERROR_TIMEOUT,
-                        "No answer from the TURN server %s: %s. Check the address, the port "
-                        "and the firewall", server, error->message);
+    {
+      guint tenths = (dt_stun_client_get_total_timeout (self->stun) + 50) / 100;
+
+      return g_error_new (DT_TURN_ERROR, DT_TURN_ERROR_TIMEOUT,
+                          "The TURN server %s did not answer in %u.%u s. Check the address, "
+                          "the port and the firewall", server, tenths / 10, tenths % 10);
+    }
   if (error->domain == DT_TURN_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
