@@ -536,6 +536,31 @@ test_not_ready (void)
   g_assert_finalize_object (client);
 }
 
+/* Linux reports the ICMP port unreachable on the connected socket */
+static void
+test_udp_refused (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new (SCENARIO_SILENT);
+  guint16 port = server->port;
+  DtTurnClient *client;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing listens on the port any more */
+  g_clear_pointer (&server, fake_server_free);
+  client = dt_turn_client_new ("127.0.0.1", port, DT_TURN_TRANSPORT_UDP);
+  g_object_set (client, "rto", 100, NULL);
+  dt_turn_client_connect_async (client, NULL, on_result, &result);
+  g_assert_true (dt_turn_client_connect_finish (client, wait_for (&result), &error));
+  g_clear_object (&result);
+
+  g_assert_false (allocate (client, &error));
+  g_assert_error (error, DT_TURN_ERROR, DT_TURN_ERROR_CONNECT);
+  g_test_message ("%s", error->message);
+  g_assert_false (dt_turn_client_is_connected (client));
+  g_assert_finalize_object (client);
+}
+
 /* A TCP listener that never answers the ClientHello */
 static void
 test_tls_handshake_timeout (void)
@@ -586,6 +611,7 @@ main (int   argc,
   g_test_add_func ("/turn-client/binding", test_binding);
   g_test_add_func ("/turn-client/cancel", test_cancel);
   g_test_add_func ("/turn-client/not-ready", test_not_ready);
+  g_test_add_func ("/turn-client/udp-refused", test_udp_refused);
   g_test_add_func ("/turn-client/tls-handshake-timeout", test_tls_handshake_timeout);
 
   return g_test_run ();

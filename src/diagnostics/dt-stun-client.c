@@ -16,6 +16,19 @@
 
 #include "dt-stun-client.h"
 
+enum {
+  PROP_0,
+  PROP_RELIABLE,
+  PROP_CLOCK,
+  PROP_RTO,
+  PROP_MAX_TRANSMISSIONS,
+  PROP_LAST_WAIT_FACTOR,
+  PROP_RELIABLE_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
 struct _DtStunClient
 {
   GObject               parent_instance;
@@ -33,19 +46,6 @@ struct _DtStunClient
 
   GList                *transactions;   /* Transaction */
 };
-
-enum {
-  PROP_0,
-  PROP_RELIABLE,
-  PROP_CLOCK,
-  PROP_RTO,
-  PROP_MAX_TRANSMISSIONS,
-  PROP_LAST_WAIT_FACTOR,
-  PROP_RELIABLE_TIMEOUT,
-  N_PROPS
-};
-
-static GParamSpec *props[N_PROPS];
 
 typedef struct {
   DtStunClient *client;        /* unowned; the task holds a reference */

@@ -24,8 +24,33 @@
 #define MAX_DATAGRAM             65536
 /* RFC 8489 §9.2.5 leaves the number of stale-nonce retries to us */
 #define MAX_STALE_RETRIES        3
-/* RFC 8656 §12: ChannelBind lasts 600 s; numbers 0x4000–0x4FFF */
-#define STAGE_NONE               DT_TURN_N_STAGES
+
+enum {
+  PROP_0,
+  PROP_HOST,
+  PROP_PORT,
+  PROP_TRANSPORT,
+  PROP_FAMILY,
+  PROP_REQUESTED_FAMILY,
+  PROP_USERNAME,
+  PROP_PASSWORD,
+  PROP_TLS_DATABASE,
+  PROP_CLOCK,
+  PROP_STAGE_TIMEOUT,
+  PROP_RTO,
+  PROP_MAX_TRANSMISSIONS,
+  PROP_RELIABLE_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+enum {
+  DATA_RECEIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 struct _DtTurnClient
 {
@@ -64,7 +89,6 @@ struct _DtTurnClient
   GCancellable        *connect_cancellable;
   gulong               connect_cancelled_id;
   guint                stage_timer;
-  DtTurnStage          waiting_stage;
   gboolean             stage_timed_out;
 
   /* RFC 8489 §9.2: long-term credentials */
@@ -84,33 +108,6 @@ struct _DtTurnClient
   char                *last_error_reason;
 };
 
-enum {
-  PROP_0,
-  PROP_HOST,
-  PROP_PORT,
-  PROP_TRANSPORT,
-  PROP_FAMILY,
-  PROP_REQUESTED_FAMILY,
-  PROP_USERNAME,
-  PROP_PASSWORD,
-  PROP_TLS_DATABASE,
-  PROP_CLOCK,
-  PROP_STAGE_TIMEOUT,
-  PROP_RTO,
-  PROP_MAX_TRANSMISSIONS,
-  PROP_RELIABLE_TIMEOUT,
-  N_PROPS
-};
-
-static GParamSpec *props[N_PROPS];
-
-enum {
-  DATA_RECEIVED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 /* One TURN request as the application sees it; it may take several STUN
  * transactions (401 challenge, 438 stale nonce). */
 typedef struct {
@@ -120,7 +117,6 @@ typedef struct {
   gboolean      has_lifetime;
   guint32       lifetime;
   DtStunAddress peer;
-  gboolean      has_peer;
   guint16       channel;
 } Operation;
 
@@ -257,8 +253,7 @@ error_from_response (DtTurnClient *self,
 
 static GError *
 error_from_stun_client (DtTurnClient *self,
-                        const GError *error,
-                        guint16       method)
+                        const GError *error)
 {
   g_autofree char *server = describe_server (self);
 
@@ -296,7 +291,8 @@ on_stream_written (GObject      *source,
   g_weak_ref_clear (weak);
   g_free (weak);
 
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->stream == NULL || g_io_stream_get_output_stream (self->stream) != (gpointer) source)
     return;
 
   self->writing = FALSE;
@@ -548,15 +544,19 @@ on_stream_read (GObject      *source,
 
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
 
-  if (self != NULL && self->stream != NULL && n > 0)
+  /* Only the current connection's reads count: a reconnect starts afresh */
+  if (self != NULL &&
+      (self->stream == NULL || g_io_stream_get_input_stream (self->stream) != (gpointer) source))
+    g_clear_object (&self);
+
+  if (self != NULL && n > 0)
     {
       g_byte_array_append (self->stream_buffer, op->buffer, n);
       stream_consume (self);
       if (self->stream != NULL)
         stream_read_next (self);
     }
-  else if (self != NULL && self->stream != NULL &&
-           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (self != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autoptr(GError) closed = NULL;
 
@@ -645,7 +645,7 @@ transport_close (DtTurnClient *self,
       g_autofree char *server = describe_server (self);
 
       g_debug ("Connection to %s closed: %s", server, reason->message);
-      turn_error = error_from_stun_client (self, reason, 0);
+      turn_error = error_from_stun_client (self, reason);
     }
   if (self->stun != NULL)
     dt_stun_client_close (self->stun, turn_error);
@@ -700,7 +700,6 @@ connect_wait_for (DtTurnClient *self,
                   DtTurnStage   stage)
 {
   connect_stop_timer (self);
-  self->waiting_stage = stage;
   self->stage_timer = dt_stun_clock_add (self->clock, self->stage_timeout_ms, on_stage_timeout,
                                          self);
 }
@@ -772,8 +771,9 @@ on_handshake_done (GObject      *source,
       if (flags != 0 || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         connect_complete (self,
                           g_error_new (DT_TURN_ERROR, DT_TURN_ERROR_TLS_UNTRUSTED,
-                                       "The TURN server %s presented a certificate that is not "
-                                       "trusted: it is %s", server,
+                                       "TLS certificate not trusted: the TURN server %s "
+                                       "presented one %s. Check the server's certificate "
+                                       "chain, or give Dialtone the CA that signed it", server,
                                        describe_certificate_errors (flags)));
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         connect_complete (self, connect_error (self, g_steal_pointer (&error),
@@ -1156,7 +1156,7 @@ on_operation_response (GObject      *source,
   response = dt_stun_client_request_finish (DT_STUN_CLIENT (source), result, &error);
   if (response == NULL)
     {
-      g_task_return_error (task, error_from_stun_client (self, error, op->method));
+      g_task_return_error (task, error_from_stun_client (self, error));
       return;
     }
 
@@ -1193,7 +1193,8 @@ on_operation_response (GObject      *source,
     }
 
   /* RFC 8489 §9.2.5: 438 Stale Nonce: retry with the new NONCE */
-  if (code == 438 && self->username != NULL && op->stale_retries < MAX_STALE_RETRIES)
+  if (code == 438 && self->username != NULL && self->password != NULL &&
+      op->stale_retries < MAX_STALE_RETRIES)
     {
       op->stale_retries++;
       if (!take_challenge (self, response, &error))
@@ -1650,7 +1651,6 @@ dt_turn_client_init (DtTurnClient *self)
   self->io_cancellable = g_cancellable_new ();
   self->channels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->next_channel = DT_STUN_CHANNEL_MIN;
-  self->waiting_stage = STAGE_NONE;
   g_queue_init (&self->write_queue);
 }
 
@@ -1716,6 +1716,34 @@ dt_turn_client_set_credentials (DtTurnClient *self,
   g_return_if_fail (DT_IS_TURN_CLIENT (self));
 
   g_object_set (self, "username", username, "password", password, NULL);
+}
+
+/**
+ * dt_turn_client_set_ca_file:
+ * @self: a client
+ * @path: a PEM file of trusted certificate authorities
+ * @error: return location for a #GError
+ *
+ * Trusts the authorities in @path, instead of the system's, for TLS and
+ * DTLS; the same as setting #DtTurnClient:tls-database.
+ *
+ * Returns: whether @path could be loaded
+ */
+gboolean
+dt_turn_client_set_ca_file (DtTurnClient  *self,
+                            const char    *path,
+                            GError       **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_val_if_fail (DT_IS_TURN_CLIENT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  database = g_tls_file_database_new (path, error);
+  if (database == NULL)
+    return FALSE;
+  g_object_set (self, "tls-database", database, NULL);
+  return TRUE;
 }
 
 /**
@@ -1978,7 +2006,6 @@ dt_turn_client_create_permission_async (DtTurnClient        *self,
       return;
     }
   op->method = DT_STUN_METHOD_CREATE_PERMISSION;
-  op->has_peer = TRUE;
   operation_start (self, g_steal_pointer (&op), dt_turn_client_create_permission_async,
                    cancellable, callback, user_data);
 }
@@ -2054,7 +2081,6 @@ dt_turn_client_channel_bind_async (DtTurnClient        *self,
     }
 
   op->method = DT_STUN_METHOD_CHANNEL_BIND;
-  op->has_peer = TRUE;
   operation_start (self, g_steal_pointer (&op), dt_turn_client_channel_bind_async, cancellable,
                    callback, user_data);
 }

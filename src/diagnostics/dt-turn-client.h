@@ -113,6 +113,9 @@ DtTurnClient       *dt_turn_client_new                 (const char          *hos
 void                dt_turn_client_set_credentials     (DtTurnClient        *self,
                                                         const char          *username,
                                                         const char          *password);
+gboolean            dt_turn_client_set_ca_file         (DtTurnClient        *self,
+                                                        const char          *path,
+                                                        GError             **error);
 
 void                dt_turn_client_connect_async       (DtTurnClient        *self,
                                                         GCancellable        *cancellable,
