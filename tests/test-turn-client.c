@@ -25,6 +25,7 @@ typedef enum {
   SCENARIO_SILENT,
   SCENARIO_FORGED_FIRST,
   SCENARIO_OTHER_ID_FIRST,
+  SCENARIO_BAD_FINGERPRINT_FIRST,
 } Scenario;
 
 typedef struct {
@@ -43,6 +44,8 @@ typedef struct {
 static const DtStunAddress good_relay = { DT_STUN_FAMILY_IPV4, 50000, { 192, 0, 2, 1 } };
 static const DtStunAddress bad_relay = { DT_STUN_FAMILY_IPV4, 1, { 198, 51, 100, 66 } };
 
+static gboolean damage_next_fingerprint;
+
 static void
 server_send (FakeServer     *server,
              DtStunBuilder  *builder,
@@ -51,14 +54,20 @@ server_send (FakeServer     *server,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree guint8 *data = NULL;
   gsize length;
-  const guint8 *data;
 
   if (key != NULL)
     g_assert_true (dt_stun_builder_add_message_integrity (builder, key, NULL));
   g_assert_true (dt_stun_builder_add_fingerprint (builder, NULL));
   bytes = dt_stun_builder_end (builder);
-  data = g_bytes_get_data (bytes, &length);
+  data = g_memdup2 (g_bytes_get_data (bytes, &length), g_bytes_get_size (bytes));
+  if (damage_next_fingerprint)
+    {
+      /* The CRC is the last 4 bytes */
+      data[length - 1] ^= 0x01;
+      damage_next_fingerprint = FALSE;
+    }
   g_socket_send_to (server->socket, to, (const char *) data, length, NULL, &error);
   g_assert_no_error (error);
 }
@@ -185,6 +194,13 @@ server_handle (FakeServer          *server,
       break;
     case SCENARIO_OTHER_ID_FIRST:
       server_send_success (server, request, other_id, from, &bad_relay, server->key);
+      server_send_success (server, request, dt_stun_message_get_transaction_id (request), from,
+                           &good_relay, server->key);
+      break;
+    case SCENARIO_BAD_FINGERPRINT_FIRST:
+      damage_next_fingerprint = TRUE;
+      server_send_success (server, request, dt_stun_message_get_transaction_id (request), from,
+                           &bad_relay, server->key);
       server_send_success (server, request, dt_stun_message_get_transaction_id (request), from,
                            &good_relay, server->key);
       break;
@@ -485,6 +501,43 @@ test_other_transaction_ignored (void)
 }
 
 static void
+test_bad_fingerprint_ignored (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new (SCENARIO_BAD_FINGERPRINT_FIRST);
+  DtTurnClient *client = client_for (server, "alice", "secret");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (allocate (client, &error));
+  g_assert_no_error (error);
+  assert_relay_is (client, &good_relay);
+  finish_client (client);
+}
+
+/* A host name, resolved in the family asked for */
+static void
+test_resolve (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new (SCENARIO_SUCCESS);
+  DtTurnClient *client = dt_turn_client_new ("localhost", server->port, DT_TURN_TRANSPORT_UDP);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ip = NULL;
+
+  g_object_set (client, "family", G_SOCKET_FAMILY_IPV4, NULL);
+  dt_turn_client_connect_async (client, NULL, on_result, &result);
+  g_assert_true (dt_turn_client_connect_finish (client, wait_for (&result), &error));
+  g_assert_no_error (error);
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (
+         dt_turn_client_get_server_address (client)));
+  g_assert_cmpstr (ip, ==, "127.0.0.1");
+  g_assert_cmpint (dt_turn_client_get_stage_time (client, DT_TURN_STAGE_RESOLVED), >=,
+                   dt_turn_client_get_stage_time (client, DT_TURN_STAGE_STARTED));
+  g_assert_cmpint (dt_turn_client_get_stage_time (client, DT_TURN_STAGE_STARTED), >, 0);
+  g_clear_object (&result);
+  finish_client (client);
+}
+
+static void
 test_binding (void)
 {
   g_autoptr(FakeServer) server = fake_server_new (SCENARIO_SUCCESS);
@@ -608,7 +661,9 @@ main (int   argc,
   g_test_add_func ("/turn-client/no-response", test_no_response);
   g_test_add_func ("/turn-client/forged-integrity-ignored", test_forged_integrity_ignored);
   g_test_add_func ("/turn-client/other-transaction-ignored", test_other_transaction_ignored);
+  g_test_add_func ("/turn-client/bad-fingerprint-ignored", test_bad_fingerprint_ignored);
   g_test_add_func ("/turn-client/binding", test_binding);
+  g_test_add_func ("/turn-client/resolve", test_resolve);
   g_test_add_func ("/turn-client/cancel", test_cancel);
   g_test_add_func ("/turn-client/not-ready", test_not_ready);
   g_test_add_func ("/turn-client/udp-refused", test_udp_refused);

@@ -597,10 +597,15 @@ test_tls_only (void)
   g_assert_null (dt_turn_client_get_relayed_address (plain));
 }
 
+#define IPV6_REQUEST 1
+#define IPV6_TCP     2
+
 static void
 test_ipv6 (gconstpointer data)
 {
-  gboolean request_ipv6 = GPOINTER_TO_INT (data);
+  gboolean request_ipv6 = (GPOINTER_TO_INT (data) & IPV6_REQUEST) != 0;
+  DtTurnTransport transport = (GPOINTER_TO_INT (data) & IPV6_TCP) ? DT_TURN_TRANSPORT_TCP
+                                                                  : DT_TURN_TRANSPORT_UDP;
   g_autoptr(DtTurnClient) client = NULL;
   g_autoptr(GError) error = NULL;
   GInetSocketAddress *relayed;
@@ -611,7 +616,7 @@ test_ipv6 (gconstpointer data)
       return;
     }
 
-  client = make_client ("::1", server->port, DT_TURN_TRANSPORT_UDP, PASSWORD);
+  client = make_client ("::1", server->port, transport, PASSWORD);
   if (request_ipv6)
     g_object_set (client, "requested-family", DT_STUN_FAMILY_IPV6, NULL);
   g_assert_true (client_connect (client, &error));
@@ -627,7 +632,8 @@ test_ipv6 (gconstpointer data)
     {
       g_assert_cmpint (g_inet_address_get_family (g_inet_socket_address_get_address (relayed)),
                        ==, G_SOCKET_FAMILY_IPV6);
-      relay_round_trip (client, G_SOCKET_FAMILY_IPV6, "UDP/IPv6");
+      relay_round_trip (client, G_SOCKET_FAMILY_IPV6,
+                        transport == DT_TURN_TRANSPORT_TCP ? "TCP/IPv6" : "UDP/IPv6");
     }
   else
     {
@@ -707,9 +713,10 @@ main (int   argc,
   g_test_add_data_func ("/turn-interop/untrusted/dtls",
                         GINT_TO_POINTER (DT_TURN_TRANSPORT_DTLS), test_untrusted);
   g_test_add_func ("/turn-interop/tls-only-server", test_tls_only);
-  g_test_add_data_func ("/turn-interop/ipv6/requested", GINT_TO_POINTER (TRUE), test_ipv6);
-  g_test_add_data_func ("/turn-interop/ipv6/default-family", GINT_TO_POINTER (FALSE),
+  g_test_add_data_func ("/turn-interop/ipv6/udp", GINT_TO_POINTER (IPV6_REQUEST), test_ipv6);
+  g_test_add_data_func ("/turn-interop/ipv6/tcp", GINT_TO_POINTER (IPV6_REQUEST | IPV6_TCP),
                         test_ipv6);
+  g_test_add_data_func ("/turn-interop/ipv6/default-family", GINT_TO_POINTER (0), test_ipv6);
 
   ret = g_test_run ();
 
