@@ -494,11 +494,17 @@ on_datagram_readable (GDatagramBased *datagram,
       GInputVector vector = { buffer, MAX_DATAGRAM };
       GInputMessage message = { NULL, &vector, 1, 0, 0, NULL, NULL };
       g_autoptr(GError) error = NULL;
+      gint n;
 
-      if (g_datagram_based_receive_messages (datagram, &message, 1, 0, 0, NULL, &error) < 0)
+      n = g_datagram_based_receive_messages (datagram, &message, 1, 0, 0, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      if (n <= 0)
         {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            return G_SOURCE_CONTINUE;
+          /* No message and no error means the end of the connection; don't spin */
+          if (error == NULL)
+            error = g_error_new_literal (DT_TURN_ERROR, DT_TURN_ERROR_CLOSED,
+                                         "The TURN server closed the connection");
           transport_close (self, error);
           return G_SOURCE_REMOVE;
         }
@@ -661,8 +667,8 @@ transport_start (DtTurnClient *self)
     {
       self->read_source = g_datagram_based_create_source (self->datagram, G_IO_IN,
                                                           self->io_cancellable);
-      g_source_set_callback (self->read_source, (GSourceFunc) (void (*) (void)) on_datagram_readable,
-                             self, NULL);
+      g_source_set_callback (self->read_source,
+                             (GSourceFunc) (void (*) (void)) on_datagram_readable, self, NULL);
       g_source_set_static_name (self->read_source, "[dialtone] turn read");
       g_source_attach (self->read_source, g_main_context_get_thread_default ());
     }
