@@ -78,7 +78,7 @@ test_parse (void)
 
 typedef struct
 {
-  DtSipClock      *clock;
+  DtClock      *clock;
   DtSipUserAgent  *ua;
   DtSipAuthClient *auth;
   DtSipMwi        *mwi;
@@ -126,7 +126,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->clock = dt_sip_clock_new_manual ();
+  f->clock = dt_clock_new_manual ();
   f->ua = dt_sip_user_agent_new (f->clock, NULL, on_send, NULL, f);
   dt_sip_user_agent_set_local (f->ua, "UDP", "192.0.2.1:5062", CONTACT, FALSE);
   f->auth = dt_sip_auth_client_new ("alice", "correct horse");
@@ -144,7 +144,7 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->mwi);
   g_assert_finalize_object (f->ua);
   g_assert_finalize_object (f->auth);
-  dt_sip_clock_unref (f->clock);
+  dt_clock_unref (f->clock);
 }
 
 static DtSipMessage *
@@ -264,9 +264,9 @@ test_subscribe_and_notify (Fixture       *f,
   g_assert_cmpuint (dt_sip_mwi_get_old_messages (f->mwi), ==, 7);
 
   /* The refresh stays in the dialog, 60 s before the 600 s run out. */
-  dt_sip_clock_advance (f->clock, 539 * 1000);
+  dt_clock_advance (f->clock, 539 * 1000);
   g_assert_true (g_queue_is_empty (&f->sent));
-  dt_sip_clock_advance (f->clock, 1000);
+  dt_clock_advance (f->clock, 1000);
   refresh = next_subscribe (f);
   g_assert_cmpstr (dt_sip_message_get_call_id (refresh), ==, call_id);
   g_assert_cmpstr (dt_sip_message_get_from_tag (refresh), ==, tag);
@@ -343,7 +343,7 @@ test_terminated (Fixture       *f,
                             dt_sip_message_get_from_tag (subscribe), "message-summary",
                             "terminated;reason=deactivated", "Messages-Waiting: no\r\n"), ==, 200);
   g_assert_false (dt_sip_mwi_get_active (f->mwi));
-  dt_sip_clock_advance (f->clock, 1000);
+  dt_clock_advance (f->clock, 1000);
   again = next_subscribe (f);
   g_assert_cmpstr (dt_sip_message_get_call_id (again), !=, dt_sip_message_get_call_id (subscribe));
   g_assert_null (dt_sip_message_get_to_tag (again));
@@ -372,9 +372,9 @@ test_challenge_and_refusal (Fixture       *f,
 
   reply (f, with_auth, 489, "Bad Event", NULL);
   g_assert_false (dt_sip_mwi_get_active (f->mwi));
-  dt_sip_clock_advance (f->clock, 599 * 1000);
+  dt_clock_advance (f->clock, 599 * 1000);
   g_assert_true (g_queue_is_empty (&f->sent));
-  dt_sip_clock_advance (f->clock, 1000);
+  dt_clock_advance (f->clock, 1000);
   later = next_subscribe (f);
 }
 
@@ -393,7 +393,7 @@ test_unsubscribe (Fixture       *f,
                    dt_sip_message_get_call_id (subscribe));
   reply (f, removal, 200, "OK", "0");
   g_assert_false (dt_sip_mwi_get_active (f->mwi));
-  dt_sip_clock_advance (f->clock, 7200 * 1000);
+  dt_clock_advance (f->clock, 7200 * 1000);
   g_assert_true (g_queue_is_empty (&f->sent));
 }
 

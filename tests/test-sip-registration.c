@@ -20,7 +20,7 @@
 
 typedef struct
 {
-  DtSipClock        *clock;
+  DtClock        *clock;
   DtSipUserAgent    *ua;
   DtSipAuthClient   *auth;
   DtSipAuthServer   *server;
@@ -60,7 +60,7 @@ server_now (gpointer user_data)
 {
   Fixture *f = user_data;
 
-  return dt_sip_clock_now_ms (f->clock) * 1000;
+  return dt_clock_now_ms (f->clock) * 1000;
 }
 
 static void
@@ -78,7 +78,7 @@ static void
 setup_with_password (Fixture    *f,
                      const char *password)
 {
-  f->clock = dt_sip_clock_new_manual ();
+  f->clock = dt_clock_new_manual ();
   f->ua = dt_sip_user_agent_new (f->clock, NULL, on_send, NULL, f);
   dt_sip_user_agent_set_local (f->ua, "UDP", "192.0.2.1:5062", CONTACT, FALSE);
   f->auth = dt_sip_auth_client_new ("alice", password);
@@ -110,7 +110,7 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->ua);
   g_assert_finalize_object (f->auth);
   g_assert_finalize_object (f->server);
-  dt_sip_clock_unref (f->clock);
+  dt_clock_unref (f->clock);
 }
 
 /* Takes the next REGISTER off the wire, checking what every one must carry. */
@@ -222,7 +222,7 @@ static void
 advance_s (Fixture *f,
            guint    seconds)
 {
-  dt_sip_clock_advance (f->clock, seconds * 1000);
+  dt_clock_advance (f->clock, seconds * 1000);
 }
 
 /* --- tests -------------------------------------------------------------- */
@@ -410,22 +410,22 @@ test_unreachable_backoff (Fixture       *f,
   g_queue_clear_full (&f->sent, (GDestroyNotify) dt_sip_message_unref);
 
   /* First retry between 5 and 10 s later. */
-  failed_at = dt_sip_clock_now_ms (f->clock);
+  failed_at = dt_clock_now_ms (f->clock);
   while (g_queue_is_empty (&f->sent))
-    dt_sip_clock_advance (f->clock, 100);
-  g_assert_cmpint (dt_sip_clock_now_ms (f->clock) - failed_at, >=, 5000);
-  g_assert_cmpint (dt_sip_clock_now_ms (f->clock) - failed_at, <=, 10000);
+    dt_clock_advance (f->clock, 100);
+  g_assert_cmpint (dt_clock_now_ms (f->clock) - failed_at, >=, 5000);
+  g_assert_cmpint (dt_clock_now_ms (f->clock) - failed_at, <=, 10000);
   g_queue_clear_full (&f->sent, (GDestroyNotify) dt_sip_message_unref);
 
   /* Second failure: the next wait is between 10 and 20 s. */
   advance_s (f, 32);
   g_assert_cmpint (dt_sip_registration_get_state (f->reg), ==, DT_SIP_REGISTRATION_FAILED);
   g_queue_clear_full (&f->sent, (GDestroyNotify) dt_sip_message_unref);
-  failed_at = dt_sip_clock_now_ms (f->clock);
+  failed_at = dt_clock_now_ms (f->clock);
   while (g_queue_is_empty (&f->sent))
-    dt_sip_clock_advance (f->clock, 100);
-  g_assert_cmpint (dt_sip_clock_now_ms (f->clock) - failed_at, >=, 10000);
-  g_assert_cmpint (dt_sip_clock_now_ms (f->clock) - failed_at, <=, 20000);
+    dt_clock_advance (f->clock, 100);
+  g_assert_cmpint (dt_clock_now_ms (f->clock) - failed_at, >=, 10000);
+  g_assert_cmpint (dt_clock_now_ms (f->clock) - failed_at, <=, 20000);
 
   /* The server is back. */
   answered = next_register (f);
@@ -518,7 +518,7 @@ test_transport_failure (Fixture       *f,
 
   /* Taken as soon as it leaves, before any retransmission of it. */
   while (g_queue_is_empty (&f->sent))
-    dt_sip_clock_advance (f->clock, 100);
+    dt_clock_advance (f->clock, 100);
   retry = next_register (f);
   answer (f, retry, 600);
   with_auth = next_register (f);

@@ -13,7 +13,7 @@
 #include "dt-stun-client.h"
 
 typedef struct {
-  DtStunClock   *clock;
+  DtClock   *clock;
   DtStunClient  *client;
   GArray        *send_times;      /* gint64 */
   GBytes        *last_sent;
@@ -30,7 +30,7 @@ record_send (DtStunClient  *client,
              GError       **error)
 {
   Fixture *fixture = user_data;
-  gint64 now = dt_stun_clock_now_ms (fixture->clock);
+  gint64 now = dt_clock_now_ms (fixture->clock);
 
   if (fixture->fail_sends)
     {
@@ -49,7 +49,7 @@ fixture_set_up (Fixture       *fixture,
 {
   gboolean reliable = GPOINTER_TO_INT (data);
 
-  fixture->clock = dt_stun_clock_new_manual ();
+  fixture->clock = dt_clock_new_manual ();
   fixture->client = dt_stun_client_new (reliable, fixture->clock);
   fixture->send_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   dt_stun_client_set_send_func (fixture->client, record_send, fixture, NULL);
@@ -61,8 +61,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_assert_cmpuint (dt_stun_client_get_n_pending (fixture->client), ==, 0);
   g_assert_finalize_object (fixture->client);
-  g_assert_cmpuint (dt_stun_clock_get_n_pending (fixture->clock), ==, 0);
-  dt_stun_clock_unref (fixture->clock);
+  g_assert_cmpuint (dt_clock_get_n_pending (fixture->clock), ==, 0);
+  dt_clock_unref (fixture->clock);
   g_array_unref (fixture->send_times);
   g_clear_pointer (&fixture->last_sent, g_bytes_unref);
   g_clear_pointer (&fixture->response, dt_stun_message_free);
@@ -148,16 +148,16 @@ test_udp_schedule (Fixture       *fixture,
   g_assert_cmpuint (fixture->send_times->len, ==, 1);
 
   /* One millisecond at a time, so an early or late timer shows */
-  while (!fixture->done && dt_stun_clock_now_ms (fixture->clock) < 60000)
+  while (!fixture->done && dt_clock_now_ms (fixture->clock) < 60000)
     {
-      dt_stun_clock_advance (fixture->clock, 1);
+      dt_clock_advance (fixture->clock, 1);
       iterate ();
-      if (dt_stun_clock_now_ms (fixture->clock) == 39499)
+      if (dt_clock_now_ms (fixture->clock) == 39499)
         g_assert_false (fixture->done);
     }
 
   g_assert_true (fixture->done);
-  g_assert_cmpint (dt_stun_clock_now_ms (fixture->clock), ==, 39500);
+  g_assert_cmpint (dt_clock_now_ms (fixture->clock), ==, 39500);
   g_assert_error (fixture->error, DT_STUN_CLIENT_ERROR, DT_STUN_CLIENT_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (fixture->error->message, "39.5 s"));
   g_assert_cmpuint (fixture->send_times->len, ==, G_N_ELEMENTS (expected));
@@ -177,10 +177,10 @@ test_udp_schedule_properties (Fixture       *fixture,
   g_assert_cmpuint (dt_stun_client_get_total_timeout (fixture->client), ==, 100 + 200 + 400);
 
   dt_stun_client_request_async (fixture->client, request, NULL, NULL, on_response, fixture);
-  dt_stun_clock_advance (fixture->clock, 699);
+  dt_clock_advance (fixture->clock, 699);
   iterate ();
   g_assert_false (fixture->done);
-  dt_stun_clock_advance (fixture->clock, 1);
+  dt_clock_advance (fixture->clock, 1);
   iterate ();
   g_assert_true (fixture->done);
   g_assert_error (fixture->error, DT_STUN_CLIENT_ERROR, DT_STUN_CLIENT_ERROR_TIMEOUT);
@@ -199,11 +199,11 @@ test_reliable_timeout (Fixture       *fixture,
   g_assert_cmpuint (dt_stun_client_get_total_timeout (fixture->client), ==, 39500);
 
   dt_stun_client_request_async (fixture->client, request, NULL, NULL, on_response, fixture);
-  dt_stun_clock_advance (fixture->clock, 39499);
+  dt_clock_advance (fixture->clock, 39499);
   iterate ();
   g_assert_false (fixture->done);
   g_assert_cmpuint (fixture->send_times->len, ==, 1);
-  dt_stun_clock_advance (fixture->clock, 1);
+  dt_clock_advance (fixture->clock, 1);
   iterate ();
   g_assert_true (fixture->done);
   g_assert_error (fixture->error, DT_STUN_CLIENT_ERROR, DT_STUN_CLIENT_ERROR_TIMEOUT);
@@ -214,10 +214,10 @@ test_reliable_timeout (Fixture       *fixture,
   fixture->done = FALSE;
   dt_stun_client_set_reliable_timeout (fixture->client, 2000);
   dt_stun_client_request_async (fixture->client, request, NULL, NULL, on_response, fixture);
-  dt_stun_clock_advance (fixture->clock, 1999);
+  dt_clock_advance (fixture->clock, 1999);
   iterate ();
   g_assert_false (fixture->done);
-  dt_stun_clock_advance (fixture->clock, 1);
+  dt_clock_advance (fixture->clock, 1);
   iterate ();
   g_assert_error (fixture->error, DT_STUN_CLIENT_ERROR, DT_STUN_CLIENT_ERROR_TIMEOUT);
   g_assert_cmpuint (fixture->send_times->len, ==, 2);
@@ -235,7 +235,7 @@ test_matching (Fixture       *fixture,
   g_autoptr(DtStunMessage) indication = NULL;
 
   dt_stun_client_request_async (fixture->client, request, NULL, NULL, on_response, fixture);
-  dt_stun_clock_advance (fixture->clock, 500);
+  dt_clock_advance (fixture->clock, 500);
   g_assert_cmpuint (fixture->send_times->len, ==, 2);
 
   wrong_id = build_response (request, DT_STUN_METHOD_BINDING, DT_STUN_CLASS_SUCCESS, NULL,
@@ -264,7 +264,7 @@ test_matching (Fixture       *fixture,
 
   /* A late duplicate is nobody's, and no retransmission follows */
   g_assert_false (dt_stun_client_handle_message (fixture->client, right));
-  dt_stun_clock_advance (fixture->clock, 60000);
+  dt_clock_advance (fixture->clock, 60000);
   g_assert_cmpuint (fixture->send_times->len, ==, 2);
 }
 
@@ -322,7 +322,7 @@ test_cancel (Fixture       *fixture,
 
   dt_stun_client_request_async (fixture->client, request, NULL, cancellable, on_response,
                                 fixture);
-  dt_stun_clock_advance (fixture->clock, 500);
+  dt_clock_advance (fixture->clock, 500);
   g_cancellable_cancel (cancellable);
   g_assert_false (fixture->done);
 
@@ -333,7 +333,7 @@ test_cancel (Fixture       *fixture,
   iterate ();
   g_assert_true (fixture->done);
   g_assert_error (fixture->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  dt_stun_clock_advance (fixture->clock, 60000);
+  dt_clock_advance (fixture->clock, 60000);
   g_assert_cmpuint (fixture->send_times->len, ==, 2);
 
   /* Already cancelled: nothing is sent */
@@ -372,7 +372,7 @@ test_close_and_send_failure (Fixture       *fixture,
   dt_stun_client_set_send_func (fixture->client, record_send, fixture, NULL);
   dt_stun_client_request_async (fixture->client, request, NULL, NULL, on_response, fixture);
   fixture->fail_sends = TRUE;
-  dt_stun_clock_advance (fixture->clock, 500);
+  dt_clock_advance (fixture->clock, 500);
   iterate ();
   g_assert_true (fixture->done);
   g_assert_error (fixture->error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);

@@ -2,7 +2,7 @@
 /* dt-stun-client.c
  *
  * Each pending request is a Transaction that owns its GTask. Timers come
- * from a DtStunClock, so tests wind the RFC 8489 §6.2.1 schedule by hand.
+ * from a DtClock, so tests wind the RFC 8489 §6.2.1 schedule by hand.
  * The transport stays with the owner: it sends through the send function
  * and feeds every decoded STUN message back through
  * dt_stun_client_handle_message(), which says whether one was ours.
@@ -34,7 +34,7 @@ struct _DtStunClient
   GObject               parent_instance;
 
   gboolean              reliable;
-  DtStunClock          *clock;
+  DtClock          *clock;
   guint                 rto_ms;
   guint                 max_transmissions;
   guint                 last_wait_factor;
@@ -86,7 +86,7 @@ transaction_complete (Transaction   *transaction,
 
   self->transactions = g_list_remove (self->transactions, transaction);
   if (transaction->timer_id != 0)
-    dt_stun_clock_remove (self->clock, transaction->timer_id);
+    dt_clock_remove (self->clock, transaction->timer_id);
   if (transaction->cancelled_id != 0)
     g_signal_handler_disconnect (transaction->cancellable, transaction->cancelled_id);
   transaction_free (transaction);
@@ -149,10 +149,10 @@ on_retransmit_timer (gpointer user_data)
 
   transaction->rto_ms *= 2;
   if (transaction->transmissions < self->max_transmissions)
-    transaction->timer_id = dt_stun_clock_add (self->clock, transaction->rto_ms,
+    transaction->timer_id = dt_clock_add (self->clock, transaction->rto_ms,
                                                on_retransmit_timer, transaction);
   else
-    transaction->timer_id = dt_stun_clock_add (self->clock,
+    transaction->timer_id = dt_clock_add (self->clock,
                                                self->rto_ms * self->last_wait_factor,
                                                on_timeout_timer, transaction);
 }
@@ -182,7 +182,7 @@ on_cancelled (GCancellable *cancellable,
   transaction->cancelled_id = 0;
   transaction->cancelled = TRUE;
   if (transaction->timer_id != 0)
-    dt_stun_clock_remove (transaction->client->clock, transaction->timer_id);
+    dt_clock_remove (transaction->client->clock, transaction->timer_id);
   transaction->timer_id = 0;
 
   g_source_set_callback (source, complete_cancelled_in_idle, transaction, NULL);
@@ -268,7 +268,7 @@ dt_stun_client_set_property (GObject      *object,
       self->reliable = g_value_get_boolean (value);
       break;
     case PROP_CLOCK:
-      g_clear_pointer (&self->clock, dt_stun_clock_unref);
+      g_clear_pointer (&self->clock, dt_clock_unref);
       self->clock = g_value_dup_boxed (value);
       break;
     case PROP_RTO:
@@ -296,7 +296,7 @@ dt_stun_client_constructed (GObject *object)
   G_OBJECT_CLASS (dt_stun_client_parent_class)->constructed (object);
 
   if (self->clock == NULL)
-    self->clock = dt_stun_clock_new_system ();
+    self->clock = dt_clock_new_system ();
 }
 
 static void
@@ -309,7 +309,7 @@ dt_stun_client_finalize (GObject *object)
 
   if (self->send_destroy != NULL)
     self->send_destroy (self->send_data);
-  g_clear_pointer (&self->clock, dt_stun_clock_unref);
+  g_clear_pointer (&self->clock, dt_clock_unref);
 
   G_OBJECT_CLASS (dt_stun_client_parent_class)->finalize (object);
 }
@@ -341,7 +341,7 @@ dt_stun_client_class_init (DtStunClientClass *klass)
    * Where the timers run; the system clock when not given.
    */
   props[PROP_CLOCK] =
-    g_param_spec_boxed ("clock", NULL, NULL, DT_TYPE_STUN_CLOCK,
+    g_param_spec_boxed ("clock", NULL, NULL, DT_TYPE_CLOCK,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
@@ -406,7 +406,7 @@ dt_stun_client_init (DtStunClient *self)
  */
 DtStunClient *
 dt_stun_client_new (gboolean     reliable,
-                    DtStunClock *clock)
+                    DtClock *clock)
 {
   return g_object_new (DT_TYPE_STUN_CLIENT, "reliable", reliable, "clock", clock, NULL);
 }
@@ -456,7 +456,7 @@ dt_stun_client_get_reliable (DtStunClient *self)
  *
  * Returns: (transfer none): the clock its timers run on
  */
-DtStunClock *
+DtClock *
 dt_stun_client_get_clock (DtStunClient *self)
 {
   g_return_val_if_fail (DT_IS_STUN_CLIENT (self), NULL);
@@ -699,13 +699,13 @@ dt_stun_client_request_async (DtStunClient        *self,
     }
 
   if (self->reliable)
-    transaction->timer_id = dt_stun_clock_add (self->clock, self->reliable_timeout_ms,
+    transaction->timer_id = dt_clock_add (self->clock, self->reliable_timeout_ms,
                                                on_timeout_timer, transaction);
   else if (self->max_transmissions > 1)
-    transaction->timer_id = dt_stun_clock_add (self->clock, transaction->rto_ms,
+    transaction->timer_id = dt_clock_add (self->clock, transaction->rto_ms,
                                                on_retransmit_timer, transaction);
   else
-    transaction->timer_id = dt_stun_clock_add (self->clock,
+    transaction->timer_id = dt_clock_add (self->clock,
                                                self->rto_ms * self->last_wait_factor,
                                                on_timeout_timer, transaction);
 }

@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 
-#include "dt-stun-clock.h"
+#include "dt-clock.h"
 #include "dt-stun-message.h"
 
 G_BEGIN_DECLS
@@ -60,13 +60,13 @@ typedef gboolean (*DtStunClientSendFunc) (DtStunClient  *client,
                                           GError       **error);
 
 DtStunClient  *dt_stun_client_new             (gboolean               reliable,
-                                               DtStunClock           *clock);
+                                               DtClock           *clock);
 void           dt_stun_client_set_send_func   (DtStunClient          *self,
                                                DtStunClientSendFunc   func,
                                                gpointer               user_data,
                                                GDestroyNotify         destroy);
 gboolean       dt_stun_client_get_reliable    (DtStunClient          *self);
-DtStunClock   *dt_stun_client_get_clock       (DtStunClient          *self);
+DtClock   *dt_stun_client_get_clock       (DtStunClient          *self);
 guint          dt_stun_client_get_rto         (DtStunClient          *self);
 void           dt_stun_client_set_rto         (DtStunClient          *self,
                                                guint                  rto_ms);

@@ -64,7 +64,7 @@ struct _DtTurnClient
   char                *username;
   char                *password;
   GTlsDatabase        *tls_database;
-  DtStunClock         *clock;
+  DtClock         *clock;
   guint                stage_timeout_ms;
   guint                rto_ms;
   guint                max_transmissions;
@@ -685,7 +685,7 @@ static void
 connect_stop_timer (DtTurnClient *self)
 {
   if (self->stage_timer != 0)
-    dt_stun_clock_remove (self->clock, self->stage_timer);
+    dt_clock_remove (self->clock, self->stage_timer);
   self->stage_timer = 0;
 }
 
@@ -706,7 +706,7 @@ connect_wait_for (DtTurnClient *self,
                   DtTurnStage   stage)
 {
   connect_stop_timer (self);
-  self->stage_timer = dt_stun_clock_add (self->clock, self->stage_timeout_ms, on_stage_timeout,
+  self->stage_timer = dt_clock_add (self->clock, self->stage_timeout_ms, on_stage_timeout,
                                          self);
 }
 
@@ -1418,7 +1418,7 @@ dt_turn_client_set_property (GObject      *object,
         g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_CLOCK:
-      g_clear_pointer (&self->clock, dt_stun_clock_unref);
+      g_clear_pointer (&self->clock, dt_clock_unref);
       self->clock = g_value_dup_boxed (value);
       break;
     case PROP_STAGE_TIMEOUT:
@@ -1449,7 +1449,7 @@ dt_turn_client_constructed (GObject *object)
   G_OBJECT_CLASS (dt_turn_client_parent_class)->constructed (object);
 
   if (self->clock == NULL)
-    self->clock = dt_stun_clock_new_system ();
+    self->clock = dt_clock_new_system ();
   /* DTLS records keep UDP's loss, so DTLS retransmits like UDP. */
   self->stun = dt_stun_client_new (!transport_is_datagram (self), self->clock);
   dt_stun_client_set_rto (self->stun, self->rto_ms);
@@ -1477,7 +1477,7 @@ dt_turn_client_finalize (GObject *object)
   g_free (self->username);
   g_free (self->password);
   g_clear_object (&self->tls_database);
-  g_clear_pointer (&self->clock, dt_stun_clock_unref);
+  g_clear_pointer (&self->clock, dt_clock_unref);
   g_clear_object (&self->server_address);
   g_clear_object (&self->io_cancellable);
   g_free (self->realm);
@@ -1586,7 +1586,7 @@ dt_turn_client_class_init (DtTurnClientClass *klass)
    * Where timers run; the system clock when not given.
    */
   props[PROP_CLOCK] =
-    g_param_spec_boxed ("clock", NULL, NULL, DT_TYPE_STUN_CLOCK,
+    g_param_spec_boxed ("clock", NULL, NULL, DT_TYPE_CLOCK,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 

@@ -12,7 +12,7 @@
 
 #include <gio/gio.h>
 
-#include "dt-stun-clock.h"
+#include "dt-clock.h"
 #include "dt-stun-message.h"
 
 G_BEGIN_DECLS

@@ -64,7 +64,7 @@ struct _DtSipUserAgent
 {
   GObject                 parent_instance;
 
-  DtSipClock             *clock;
+  DtClock             *clock;
   DtSipTimers             timers;
   DtSipTransactionLayer  *layer;
   DtSipUserAgentSendFunc  send_func;
@@ -84,7 +84,7 @@ struct _DtSipDialog
   GObject           parent_instance;
 
   DtSipUserAgent   *ua;              /* borrowed; NULL once released */
-  DtSipClock       *clock;
+  DtClock       *clock;
   DtSipDialogState  state;
   gboolean          outgoing;
   gboolean          hidden;          /* an extra fork, kept to ACK and BYE */
@@ -287,7 +287,7 @@ dialog_new (DtSipUserAgent *ua,
   DtSipDialog *self = g_object_new (DT_SIP_TYPE_DIALOG, NULL);
 
   self->ua = ua;
-  self->clock = dt_sip_clock_ref (ua->clock);
+  self->clock = dt_clock_ref (ua->clock);
   self->outgoing = outgoing;
   self->local_cseq = random_cseq ();
   g_ptr_array_add (ua->dialogs, g_object_ref (self));
@@ -298,9 +298,9 @@ static void
 stop_timers (DtSipDialog *self)
 {
   if (self->retransmit_timer != 0)
-    dt_sip_clock_remove (self->clock, self->retransmit_timer);
+    dt_clock_remove (self->clock, self->retransmit_timer);
   if (self->ack_timer != 0)
-    dt_sip_clock_remove (self->clock, self->ack_timer);
+    dt_clock_remove (self->clock, self->ack_timer);
   self->retransmit_timer = 0;
   self->ack_timer = 0;
 }
@@ -874,7 +874,7 @@ on_2xx_retransmit (gpointer user_data)
     ua_send (self->ua, self->response_2xx, dt_sip_transaction_get_peer (self->server_tx));
 
   self->retransmit_ms = MIN (self->retransmit_ms * 2, self->ua->timers.t2_ms);
-  self->retransmit_timer = dt_sip_clock_add (self->clock, self->retransmit_ms,
+  self->retransmit_timer = dt_clock_add (self->clock, self->retransmit_ms,
                                              on_2xx_retransmit, self);
 }
 
@@ -885,7 +885,7 @@ on_ack_timeout (gpointer user_data)
 
   self->ack_timer = 0;
   if (self->retransmit_timer != 0)
-    dt_sip_clock_remove (self->clock, self->retransmit_timer);
+    dt_clock_remove (self->clock, self->retransmit_timer);
   self->retransmit_timer = 0;
   g_clear_pointer (&self->response_2xx, dt_sip_message_unref);
 
@@ -904,9 +904,9 @@ start_2xx_retransmit (DtSipDialog  *self,
   self->response_2xx = dt_sip_message_ref (response);
   self->response_2xx_cseq = message_cseq (response);
   self->retransmit_ms = self->ua->timers.t1_ms;
-  self->retransmit_timer = dt_sip_clock_add (self->clock, self->retransmit_ms,
+  self->retransmit_timer = dt_clock_add (self->clock, self->retransmit_ms,
                                              on_2xx_retransmit, self);
-  self->ack_timer = dt_sip_clock_add (self->clock, 64 * self->ua->timers.t1_ms,
+  self->ack_timer = dt_clock_add (self->clock, 64 * self->ua->timers.t1_ms,
                                       on_ack_timeout, self);
 }
 
@@ -1245,7 +1245,7 @@ dt_sip_dialog_finalize (GObject *object)
   DtSipDialog *self = DT_SIP_DIALOG (object);
 
   stop_timers (self);
-  dt_sip_clock_unref (self->clock);
+  dt_clock_unref (self->clock);
   g_free (self->call_id);
   g_free (self->local_tag);
   g_free (self->remote_tag);
@@ -1398,7 +1398,7 @@ dt_sip_user_agent_finalize (GObject *object)
 {
   DtSipUserAgent *self = DT_SIP_USER_AGENT (object);
 
-  g_clear_pointer (&self->clock, dt_sip_clock_unref);
+  g_clear_pointer (&self->clock, dt_clock_unref);
   g_free (self->transport);
   g_free (self->sent_by);
   g_free (self->contact_uri);
@@ -1470,7 +1470,7 @@ dt_sip_user_agent_init (DtSipUserAgent *self)
  * Returns: (transfer full): the user agent
  */
 DtSipUserAgent *
-dt_sip_user_agent_new (DtSipClock             *clock,
+dt_sip_user_agent_new (DtClock             *clock,
                        const DtSipTimers      *timers,
                        DtSipUserAgentSendFunc  send_func,
                        GDestroyNotify          peer_free,
@@ -1482,7 +1482,7 @@ dt_sip_user_agent_new (DtSipClock             *clock,
   g_return_val_if_fail (send_func != NULL, NULL);
 
   self = g_object_new (DT_SIP_TYPE_USER_AGENT, NULL);
-  self->clock = dt_sip_clock_ref (clock);
+  self->clock = dt_clock_ref (clock);
   self->timers = timers ? *timers
                         : (DtSipTimers) { DT_SIP_T1_MS, DT_SIP_T2_MS, DT_SIP_T4_MS };
   self->send_func = send_func;
@@ -1581,7 +1581,7 @@ dt_sip_user_agent_get_reliable (DtSipUserAgent *self)
  *
  * Returns: (transfer none): the clock the agent's timers run on
  */
-DtSipClock *
+DtClock *
 dt_sip_user_agent_get_clock (DtSipUserAgent *self)
 {
   g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), NULL);

@@ -64,7 +64,7 @@ typedef gboolean (*DtSipUserAgentSendFunc) (DtSipUserAgent *ua,
                                             gpointer        peer,
                                             gpointer        user_data);
 
-DtSipUserAgent        *dt_sip_user_agent_new                  (DtSipClock             *clock,
+DtSipUserAgent        *dt_sip_user_agent_new                  (DtClock             *clock,
                                                                const DtSipTimers      *timers,
                                                                DtSipUserAgentSendFunc  send_func,
                                                                GDestroyNotify          peer_free,
@@ -78,7 +78,7 @@ void                   dt_sip_user_agent_set_local            (DtSipUserAgent   
 char                  *dt_sip_user_agent_new_via              (DtSipUserAgent         *self);
 const char            *dt_sip_user_agent_get_contact_uri      (DtSipUserAgent         *self);
 gboolean               dt_sip_user_agent_get_reliable         (DtSipUserAgent         *self);
-DtSipClock            *dt_sip_user_agent_get_clock            (DtSipUserAgent         *self);
+DtClock            *dt_sip_user_agent_get_clock            (DtSipUserAgent         *self);
 void                   dt_sip_user_agent_set_auth_client      (DtSipUserAgent         *self,
                                                                DtSipAuthClient        *auth);
 void                   dt_sip_user_agent_receive              (DtSipUserAgent         *self,

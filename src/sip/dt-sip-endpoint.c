@@ -314,7 +314,7 @@ set_up_agent (DtSipEndpoint  *self,
   GSocketFamily family = g_socket_address_get_family (G_SOCKET_ADDRESS (remote));
   g_autoptr(GInetAddress) any = g_inet_address_new_any (family);
   g_autoptr(GSocketAddress) wildcard = g_inet_socket_address_new (any, 0);
-  g_autoptr(DtSipClock) clock = dt_sip_clock_new_system ();
+  g_autoptr(DtClock) clock = dt_clock_new_system ();
   g_autofree char *sent_by = NULL;
   g_autofree char *contact = NULL;
   g_autoptr(DtUri) identity = NULL;

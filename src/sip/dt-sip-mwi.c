@@ -236,7 +236,7 @@ set_summary (DtSipMwi                  *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static DtSipClock *
+static DtClock *
 get_clock (DtSipMwi *self)
 {
   return dt_sip_user_agent_get_clock (self->ua);
@@ -246,7 +246,7 @@ static void
 cancel_timer (DtSipMwi *self)
 {
   if (self->timer != 0)
-    dt_sip_clock_remove (get_clock (self), self->timer);
+    dt_clock_remove (get_clock (self), self->timer);
   self->timer = 0;
 }
 
@@ -273,7 +273,7 @@ schedule_s (DtSipMwi *self,
             guint     seconds)
 {
   cancel_timer (self);
-  self->timer = dt_sip_clock_add (get_clock (self), seconds * 1000, on_timer, self);
+  self->timer = dt_clock_add (get_clock (self), seconds * 1000, on_timer, self);
 }
 
 /* A subscription that ended starts over as a new one. */

@@ -104,7 +104,7 @@ set_expires (DtSipRegistration *self,
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPIRES]);
 }
 
-static DtSipClock *
+static DtClock *
 get_clock (DtSipRegistration *self)
 {
   return dt_sip_user_agent_get_clock (self->ua);
@@ -114,7 +114,7 @@ static void
 cancel_timer (DtSipRegistration *self)
 {
   if (self->timer != 0)
-    dt_sip_clock_remove (get_clock (self), self->timer);
+    dt_clock_remove (get_clock (self), self->timer);
   self->timer = 0;
 }
 
@@ -142,7 +142,7 @@ schedule (DtSipRegistration *self,
           guint              delay_ms)
 {
   cancel_timer (self);
-  self->timer = dt_sip_clock_add (get_clock (self), delay_ms, on_timer, self);
+  self->timer = dt_clock_add (get_clock (self), delay_ms, on_timer, self);
 }
 
 /* Refresh with time to spare for a retransmission schedule and a round of

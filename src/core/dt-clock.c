@@ -1,31 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dt-sip-clock.c */
+/* dt-clock.c */
 
-#define G_LOG_DOMAIN "dialtone-sip"
+#define G_LOG_DOMAIN "dialtone-core"
 
 #include "config.h"
 
-#include "dt-sip-clock.h"
+#include "dt-clock.h"
 
 /*
  * A system clock runs timers as GSources on the thread-default main context
  * it was created in. A manual clock keeps a list of pending timers and fires
- * them, in order of their due time, only when dt_sip_clock_advance() moves
- * its time forward; the transaction tests drive every timer of RFC 3261
- * §17 this way.
+ * them, in order of their due time, only when dt_clock_advance() moves
+ * its time forward; the tests drive every timer of RFC 3261 §17 and of
+ * RFC 8489 §6.2.1 this way.
  */
 
 typedef struct
 {
   guint           id;
   gint64          due_ms;
-  DtSipClockFunc  func;
+  DtClockFunc  func;
   gpointer        user_data;
   GSource        *source;     /* system clock only */
-  DtSipClock     *clock;      /* system clock only, borrowed */
+  DtClock     *clock;      /* system clock only, borrowed */
 } Timer;
 
-struct _DtSipClock
+struct _DtClock
 {
   gatomicrefcount  ref_count;
   gboolean         manual;
@@ -35,7 +35,7 @@ struct _DtSipClock
   GList           *timers;    /* of Timer; sorted by due time on a manual clock */
 };
 
-G_DEFINE_BOXED_TYPE (DtSipClock, dt_sip_clock, dt_sip_clock_ref, dt_sip_clock_unref)
+G_DEFINE_BOXED_TYPE (DtClock, dt_clock, dt_clock_ref, dt_clock_unref)
 
 static void
 timer_free (Timer *timer)
@@ -52,8 +52,8 @@ static gboolean
 on_system_timer (gpointer user_data)
 {
   Timer *timer = user_data;
-  DtSipClock *self = timer->clock;
-  DtSipClockFunc func = timer->func;
+  DtClock *self = timer->clock;
+  DtClockFunc func = timer->func;
   gpointer data = timer->user_data;
 
   self->timers = g_list_remove (self->timers, timer);
@@ -80,15 +80,15 @@ compare_due (gconstpointer a,
 }
 
 /**
- * dt_sip_clock_new_system:
+ * dt_clock_new_system:
  *
  * Returns: (transfer full): a clock whose timers run on the thread-default
  *   main context
  */
-DtSipClock *
-dt_sip_clock_new_system (void)
+DtClock *
+dt_clock_new_system (void)
 {
-  DtSipClock *self = g_new0 (DtSipClock, 1);
+  DtClock *self = g_new0 (DtClock, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
   self->context = g_main_context_ref_thread_default ();
@@ -96,23 +96,23 @@ dt_sip_clock_new_system (void)
 }
 
 /**
- * dt_sip_clock_new_manual:
+ * dt_clock_new_manual:
  *
  * Returns: (transfer full): a clock that stands still at 0 ms until
- *   dt_sip_clock_advance() moves it
+ *   dt_clock_advance() moves it
  */
-DtSipClock *
-dt_sip_clock_new_manual (void)
+DtClock *
+dt_clock_new_manual (void)
 {
-  DtSipClock *self = g_new0 (DtSipClock, 1);
+  DtClock *self = g_new0 (DtClock, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
   self->manual = TRUE;
   return self;
 }
 
-DtSipClock *
-dt_sip_clock_ref (DtSipClock *self)
+DtClock *
+dt_clock_ref (DtClock *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -121,7 +121,7 @@ dt_sip_clock_ref (DtSipClock *self)
 }
 
 void
-dt_sip_clock_unref (DtSipClock *self)
+dt_clock_unref (DtClock *self)
 {
   g_return_if_fail (self != NULL);
 
@@ -134,12 +134,12 @@ dt_sip_clock_unref (DtSipClock *self)
 }
 
 /**
- * dt_sip_clock_now_ms:
+ * dt_clock_now_ms:
  *
  * Returns: the time in milliseconds, from an arbitrary start
  */
 gint64
-dt_sip_clock_now_ms (DtSipClock *self)
+dt_clock_now_ms (DtClock *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
@@ -150,16 +150,16 @@ dt_sip_clock_now_ms (DtSipClock *self)
 }
 
 /**
- * dt_sip_clock_add:
+ * dt_clock_add:
  * @delay_ms: how long from now
  * @func: what to call, once
  *
- * Returns: an id for dt_sip_clock_remove(), never 0
+ * Returns: an id for dt_clock_remove(), never 0
  */
 guint
-dt_sip_clock_add (DtSipClock     *self,
+dt_clock_add (DtClock     *self,
                   guint           delay_ms,
-                  DtSipClockFunc  func,
+                  DtClockFunc  func,
                   gpointer        user_data)
 {
   Timer *timer;
@@ -171,7 +171,7 @@ dt_sip_clock_add (DtSipClock     *self,
   timer->id = ++self->last_id;
   if (timer->id == 0)
     timer->id = ++self->last_id;
-  timer->due_ms = dt_sip_clock_now_ms (self) + delay_ms;
+  timer->due_ms = dt_clock_now_ms (self) + delay_ms;
   timer->func = func;
   timer->user_data = user_data;
 
@@ -193,11 +193,11 @@ dt_sip_clock_add (DtSipClock     *self,
 }
 
 /**
- * dt_sip_clock_remove:
- * @id: from dt_sip_clock_add(); 0 and timers that already fired are ignored
+ * dt_clock_remove:
+ * @id: from dt_clock_add(); 0 and timers that already fired are ignored
  */
 void
-dt_sip_clock_remove (DtSipClock *self,
+dt_clock_remove (DtClock *self,
                      guint       id)
 {
   g_return_if_fail (self != NULL);
@@ -219,7 +219,7 @@ dt_sip_clock_remove (DtSipClock *self,
 }
 
 /**
- * dt_sip_clock_advance:
+ * dt_clock_advance:
  * @ms: how far to move a manual clock
  *
  * Fires, in order, every timer that falls due, each at its own due time:
@@ -227,7 +227,7 @@ dt_sip_clock_remove (DtSipClock *self,
  * same call.
  */
 void
-dt_sip_clock_advance (DtSipClock *self,
+dt_clock_advance (DtClock *self,
                       guint       ms)
 {
   gint64 end;
@@ -240,7 +240,7 @@ dt_sip_clock_advance (DtSipClock *self,
   while (self->timers != NULL && ((Timer *) self->timers->data)->due_ms <= end)
     {
       Timer *timer = self->timers->data;
-      DtSipClockFunc func = timer->func;
+      DtClockFunc func = timer->func;
       gpointer data = timer->user_data;
 
       self->manual_now_ms = MAX (self->manual_now_ms, timer->due_ms);
@@ -253,12 +253,12 @@ dt_sip_clock_advance (DtSipClock *self,
 }
 
 /**
- * dt_sip_clock_get_n_pending:
+ * dt_clock_get_n_pending:
  *
  * Returns: how many timers are set and not yet fired
  */
 guint
-dt_sip_clock_get_n_pending (DtSipClock *self)
+dt_clock_get_n_pending (DtClock *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
