@@ -339,6 +339,33 @@ test_register (Fixture       *f,
   disconnect_account (f, tcp);
 }
 
+/* Disabling the account unregisters it: Kamailio answers the Expires 0,
+ * and the account is offline. */
+static void
+test_disable (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(DtAccount) account = make_account (f, "alice", "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtSipRegistration) registration = NULL;
+  Result r = { 0 };
+
+  connect_account (f, account);
+  registration = g_object_ref (registration_of (f, account));
+  dt_account_set_enabled (account, FALSE);
+  g_assert_null (dt_sip_backend_get_endpoint (f->backend, "alice"));
+  g_assert_cmpint (dt_sip_registration_get_state (registration), ==,
+                   DT_SIP_REGISTRATION_UNREGISTERING);
+  wait_state (account, DT_ACCOUNT_STATE_OFFLINE, 10);
+  g_assert_cmpint (dt_sip_registration_get_state (registration), ==, DT_SIP_REGISTRATION_IDLE);
+
+  /* A disabled account does not connect. */
+  dt_backend_connect_async (DT_BACKEND (f->backend), account, NULL, on_connected, &r);
+  wait_done (&r);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&r.error);
+  g_assert_cmpint (dt_account_get_state (account), ==, DT_ACCOUNT_STATE_OFFLINE);
+}
+
 static void
 test_wrong_password (Fixture       *f,
                      gconstpointer  data)
@@ -505,6 +532,7 @@ main (int   argc,
   g_test_add (path, Fixture, define, fixture_setup, func, fixture_teardown)
   ADD ("/interop/kamailio/register", test_register, NULL);
   ADD ("/interop/kamailio/wrong-password", test_wrong_password, NULL);
+  ADD ("/interop/kamailio/disable", test_disable, NULL);
   ADD ("/interop/kamailio/restart", test_restart, NULL);
   ADD ("/interop/kamailio/sha256", test_sha256, "WITH_SHA256");
   ADD ("/interop/kamailio/call", test_call_through_kamailio, NULL);

@@ -57,6 +57,19 @@ on_started (GObject      *source,
 }
 
 static void
+on_account_enabled (DtAccount  *account,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  DtSipBackend *self = user_data;
+
+  /* A disabled account unregisters at once; enabling it again is a new
+   * dt_backend_connect_async() by whoever manages the accounts. */
+  if (!dt_account_get_enabled (account))
+    dt_backend_disconnect_async (DT_BACKEND (self), account, NULL, NULL, NULL);
+}
+
+static void
 start_endpoint (DtSipBackend *self,
                 GTask        *task,
                 const char   *password)
@@ -68,6 +81,7 @@ start_endpoint (DtSipBackend *self,
   dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
   g_signal_connect (endpoint, "incoming-call", G_CALLBACK (on_endpoint_incoming), self);
+  g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_enabled), self, 0);
   g_hash_table_replace (self->endpoints, g_strdup (dt_account_get_id (account)),
                         g_object_ref (endpoint));
   dt_sip_endpoint_start_async (endpoint, g_task_get_cancellable (task), on_started,
@@ -114,6 +128,12 @@ dt_sip_backend_connect_async (DtBackend           *backend,
   g_task_set_source_tag (task, dt_sip_backend_connect_async);
   g_task_set_task_data (task, g_object_ref (account), g_object_unref);
 
+  if (!dt_account_get_enabled (account))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("The account is disabled"));
+      return;
+    }
   if (g_hash_table_contains (self->endpoints, id))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
@@ -179,6 +199,7 @@ dt_sip_backend_disconnect_async (DtBackend           *backend,
   /* The endpoint is off the table but lives until it has unregistered. */
   endpoint = stolen;
   g_signal_handlers_disconnect_by_data (endpoint, self);
+  g_signal_handlers_disconnect_by_func (account, on_account_enabled, self);
   dt_sip_endpoint_stop_async (endpoint, cancellable, on_stopped, g_steal_pointer (&task));
 }
 
