@@ -30,6 +30,7 @@ typedef struct
   GSubprocess  *kamailio;
   DtSipBackend *backend;
   GPtrArray    *incoming;      /* of DtCall */
+  GPtrArray    *added;         /* of DtCall, placed by the backend itself */
 } Fixture;
 
 /* --- Kamailio ----------------------------------------------------------- */
@@ -146,6 +147,17 @@ on_incoming_call (DtBackend *backend,
 }
 
 static void
+on_call_added (DtBackend *backend,
+               DtAccount *account,
+               DtCall    *call,
+               gpointer   user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->added, g_object_ref (call));
+}
+
+static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -154,7 +166,9 @@ fixture_setup (Fixture       *f,
   f->port = free_port ();
   f->backend = dt_sip_backend_new ();
   f->incoming = g_ptr_array_new_with_free_func (g_object_unref);
+  f->added = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect (f->backend, "incoming-call", G_CALLBACK (on_incoming_call), f);
+  g_signal_connect (f->backend, "call-added", G_CALLBACK (on_call_added), f);
   start_kamailio (f, data);
 }
 
@@ -167,6 +181,7 @@ fixture_teardown (Fixture       *f,
 
   stop_kamailio (f);
   g_ptr_array_unref (f->incoming);
+  g_ptr_array_unref (f->added);
   g_assert_finalize_object (f->backend);
   if (g_test_failed ())
     {
@@ -507,6 +522,96 @@ test_call_through_kamailio (Fixture       *f,
   disconnect_account (f, bob);
 }
 
+static void
+wait_call_state (DtCall      *call,
+                 DtCallState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
+
+  while (dt_call_get_state (call) != state)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static DtCall *
+wait_incoming (Fixture *f,
+               guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
+
+  while (f->incoming->len < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return g_ptr_array_index (f->incoming, n - 1);
+}
+
+/* Blind transfer (RFC 3515, RFC 5589): alice calls bob, bob hands alice
+ * over to carol. Alice's side places the new call by itself, carol answers,
+ * and both old legs end as transferred. */
+static void
+test_blind_transfer (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) bob = make_account (f, "bob", "bob", "bobpass", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) carol = make_account (f, "carol", "carol", "carolpass", DT_TRANSPORT_TCP);
+  g_autoptr(DtCall) alice_bob = NULL;
+  DtCall *bob_leg;
+  DtCall *carol_leg;
+  DtCall *alice_carol;
+  Result dial = { 0 };
+  Result answer = { 0 };
+  Result transfer = { 0 };
+  Result answer_carol = { 0 };
+  Result hangup = { 0 };
+
+  connect_account (f, alice);
+  connect_account (f, bob);
+  connect_account (f, carol);
+
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "sip:bob@test.invalid", NULL,
+                         on_dialled, &dial);
+  wait_done (&dial);
+  g_assert_no_error (dial.error);
+  alice_bob = dial.call;
+  bob_leg = wait_incoming (f, 1);
+  dt_call_answer_async (bob_leg, NULL, on_call_done, &answer);
+  wait_done (&answer);
+  wait_call_state (alice_bob, DT_CALL_STATE_ACTIVE);
+  g_assert_true (dt_call_get_can_transfer (bob_leg));
+
+  dt_call_transfer_async (bob_leg, "sip:carol@test.invalid", NULL, on_call_done, &transfer);
+  carol_leg = wait_incoming (f, 2);
+  g_assert_cmpstr (dt_call_get_peer_uri (carol_leg), ==, "sip:alice@test.invalid");
+  g_assert_cmpuint (f->added->len, ==, 1);
+  alice_carol = g_ptr_array_index (f->added, 0);
+  g_assert_cmpstr (dt_call_get_account_id (alice_carol), ==, "alice");
+  g_assert_cmpstr (dt_call_get_peer_uri (alice_carol), ==, "sip:carol@test.invalid");
+  g_assert_false (transfer.done);
+
+  dt_call_answer_async (carol_leg, NULL, on_call_done, &answer_carol);
+  wait_done (&answer_carol);
+  wait_call_state (alice_carol, DT_CALL_STATE_ACTIVE);
+  wait_done (&transfer);
+  g_assert_cmpint (dt_call_get_end_reason (bob_leg), ==, DT_CALL_END_REASON_TRANSFERRED);
+  wait_call_state (alice_bob, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (alice_bob), ==, DT_CALL_END_REASON_TRANSFERRED);
+  g_assert_cmpint (dt_call_get_state (carol_leg), ==, DT_CALL_STATE_ACTIVE);
+
+  dt_call_hangup_async (alice_carol, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  wait_call_state (carol_leg, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (carol_leg), ==, DT_CALL_END_REASON_REMOTE_HANGUP);
+
+  disconnect_account (f, alice);
+  disconnect_account (f, bob);
+  disconnect_account (f, carol);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -536,6 +641,7 @@ main (int   argc,
   ADD ("/interop/kamailio/restart", test_restart, NULL);
   ADD ("/interop/kamailio/sha256", test_sha256, "WITH_SHA256");
   ADD ("/interop/kamailio/call", test_call_through_kamailio, NULL);
+  ADD ("/interop/kamailio/blind-transfer", test_blind_transfer, NULL);
 #undef ADD
 
   status = g_test_run ();

@@ -43,6 +43,17 @@ on_endpoint_incoming (DtSipEndpoint *endpoint,
 }
 
 static void
+on_endpoint_call_added (DtSipEndpoint *endpoint,
+                        DtSipCall     *call,
+                        gpointer       user_data)
+{
+  DtSipBackend *self = user_data;
+
+  dt_backend_emit_call_added (DT_BACKEND (self), dt_sip_endpoint_get_account (endpoint),
+                              DT_CALL (call));
+}
+
+static void
 on_started (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -81,6 +92,7 @@ start_endpoint (DtSipBackend *self,
   dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
   g_signal_connect (endpoint, "incoming-call", G_CALLBACK (on_endpoint_incoming), self);
+  g_signal_connect (endpoint, "call-added", G_CALLBACK (on_endpoint_call_added), self);
   g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_enabled), self, 0);
   g_hash_table_replace (self->endpoints, g_strdup (dt_account_get_id (account)),
                         g_object_ref (endpoint));

@@ -31,7 +31,20 @@ struct _DtSipCall
   GTask           *answer_task;
   GTask           *hold_task;
   gboolean         holding;
+
+  /* transfer (RFC 3515): ours as transferor, or the call a REFER asked for */
+  GTask           *transfer_task;
+  DtSipDialog     *refer_dialog;    /* where the NOTIFYs go, as transferee */
+  DtCall          *referred_call;
+  gboolean         transferred;
 };
+
+enum {
+  SIGNAL_REFER,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DtSipCall, dt_sip_call, DT_TYPE_CALL)
 
@@ -179,6 +192,15 @@ end_call (DtSipCall       *self,
                                "The call ended");
       g_clear_object (&self->hold_task);
     }
+  if (self->transfer_task != NULL)
+    {
+      if (reason == DT_CALL_END_REASON_TRANSFERRED)
+        g_task_return_boolean (self->transfer_task, TRUE);
+      else
+        g_task_return_new_error (self->transfer_task, DT_CALL_ERROR, DT_CALL_ERROR_INVALID_STATE,
+                                 "The call ended before the transfer was done");
+      g_clear_object (&self->transfer_task);
+    }
 }
 
 static void
@@ -256,7 +278,8 @@ on_bye (DtSipDialog *dialog,
 {
   DtSipCall *self = user_data;
 
-  end_call (self, DT_CALL_END_REASON_REMOTE_HANGUP, NULL);
+  end_call (self, self->transferred ? DT_CALL_END_REASON_TRANSFERRED
+                                    : DT_CALL_END_REASON_REMOTE_HANGUP, NULL);
 }
 
 /* RFC 3264 §8: a new offer in the call, most often the peer holding or
@@ -340,6 +363,11 @@ on_ack (DtSipDialog *dialog,
   g_debug ("Call %s confirmed by ACK", dt_call_get_id (DT_CALL (self)));
 }
 
+static gboolean on_dialog_request (DtSipDialog      *dialog,
+                                   DtSipTransaction *tx,
+                                   DtSipMessage     *request,
+                                   gpointer          user_data);
+
 static void
 attach_dialog (DtSipCall   *self,
                DtSipDialog *dialog)
@@ -352,6 +380,271 @@ attach_dialog (DtSipCall   *self,
   g_signal_connect_object (dialog, "reinvite", G_CALLBACK (on_reinvite), self, 0);
   g_signal_connect_object (dialog, "reinvite-done", G_CALLBACK (on_reinvite_done), self, 0);
   g_signal_connect_object (dialog, "ack", G_CALLBACK (on_ack), self, 0);
+  g_signal_connect_object (dialog, "request", G_CALLBACK (on_dialog_request), self, 0);
+}
+
+/* --- transfer (RFC 3515, RFC 5589) -------------------------------------- */
+
+#define SIPFRAG "message/sipfrag;version=2.0"
+
+static void
+respond (DtSipTransaction *tx,
+         DtSipMessage     *request,
+         guint             code,
+         const char       *reason)
+{
+  g_autoptr(DtSipMessage) response = dt_sip_message_new_response_for (request, code, reason, NULL);
+
+  dt_sip_transaction_respond (tx, response, NULL);
+}
+
+static gboolean
+event_is_refer (DtSipMessage *request)
+{
+  const char *event = dt_sip_message_get_header (request, "Event");
+
+  /* RFC 3515 §2.4.4: "refer", perhaps with an id parameter. */
+  return event != NULL && g_ascii_strncasecmp (event, "refer", 5) == 0
+         && (event[5] == '\0' || event[5] == ';' || event[5] == ' ');
+}
+
+/* RFC 3420: the status line of a message/sipfrag body. */
+static guint
+sipfrag_status (GBytes *body)
+{
+  g_autofree char *text = NULL;
+  guint code = 0;
+
+  if (body == NULL)
+    return 0;
+  text = g_strndup (g_bytes_get_data (body, NULL), MIN (g_bytes_get_size (body), 256));
+  if (!g_str_has_prefix (text, "SIP/2.0 ") || !g_ascii_isdigit (text[8]))
+    return 0;
+  code = (guint) g_ascii_strtoull (text + 8, NULL, 10);
+  return code >= 100 && code < 700 ? code : 0;
+}
+
+static void
+on_refer_response (DtSipTransaction *tx,
+                   DtSipMessage     *response,
+                   gpointer          user_data)
+{
+  DtSipCall *self = user_data;
+  guint code = response ? dt_sip_message_get_status_code (response) : 408;
+
+  if (code < 200 || self->transfer_task == NULL)
+    return;
+  /* 202 Accepted (RFC 3515 §2.4.2), or the 200 some peers send. */
+  if (code < 300)
+    return;
+  g_task_return_new_error (self->transfer_task, DT_CALL_ERROR, DT_CALL_ERROR_NOT_SUPPORTED,
+                           "The other side refused the transfer (%u %s)", code,
+                           response ? dt_sip_message_get_reason (response) : "Request Timeout");
+  g_clear_object (&self->transfer_task);
+}
+
+/* As transferor: the transferee reports how the new call went. */
+static void
+handle_refer_notify (DtSipCall        *self,
+                     DtSipTransaction *tx,
+                     DtSipMessage     *request)
+{
+  guint code = sipfrag_status (dt_sip_message_get_body (request));
+  g_autoptr(GError) error = NULL;
+
+  respond (tx, request, 200, "OK");
+  if (code < 200 || self->transfer_task == NULL)
+    return;
+
+  if (code < 300)
+    {
+      /* RFC 5589 §6.1: the transferee reached the target; we leave. */
+      self->transferred = TRUE;
+      if (!dt_sip_dialog_bye (self->dialog, &error))
+        g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
+      end_call (self, DT_CALL_END_REASON_TRANSFERRED, NULL);
+      return;
+    }
+  g_task_return_new_error (self->transfer_task, DT_CALL_ERROR, DT_CALL_ERROR_NOT_SUPPORTED,
+                           "The transfer target could not be reached (%u)", code);
+  g_clear_object (&self->transfer_task);
+}
+
+static void
+on_notify_response (DtSipTransaction *tx,
+                    DtSipMessage     *response,
+                    gpointer          user_data)
+{
+}
+
+/* As transferee: tell the transferor how the call it asked for is going. */
+static void
+send_refer_notify (DtSipCall  *self,
+                   guint       code,
+                   const char *reason,
+                   gboolean    final)
+{
+  g_autoptr(DtSipMessage) notify = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *frag = g_strdup_printf ("SIP/2.0 %u %s\r\n", code, reason);
+
+  if (self->dialog == NULL || dt_sip_dialog_get_state (self->dialog) == DT_SIP_DIALOG_STATE_TERMINATED)
+    return;
+  notify = dt_sip_dialog_build_request (self->dialog, "NOTIFY");
+  dt_sip_message_append_header (notify, "Event", "refer");
+  /* RFC 6665 §4.1.3: the last NOTIFY ends the implicit subscription. */
+  dt_sip_message_append_header (notify, "Subscription-State",
+                                final ? "terminated;reason=noresource" : "active;expires=60");
+  body = g_bytes_new (frag, strlen (frag));
+  dt_sip_message_set_body (notify, SIPFRAG, body);
+  if (!dt_sip_dialog_send_request (self->dialog, notify, on_notify_response, NULL, NULL, &error))
+    g_debug ("Call %s: NOTIFY not sent: %s", dt_call_get_id (DT_CALL (self)), error->message);
+}
+
+static void
+on_referred_call_state (DtCall     *call,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  DtSipCall *self = user_data;
+
+  switch (dt_call_get_state (call))
+    {
+    case DT_CALL_STATE_ACTIVE:
+      self->transferred = TRUE;
+      send_refer_notify (self, 200, "OK", TRUE);
+      g_signal_handlers_disconnect_by_func (call, on_referred_call_state, self);
+      break;
+    case DT_CALL_STATE_ENDED:
+      {
+        guint code = DT_SIP_IS_CALL (call) ? dt_sip_call_get_status_code (DT_SIP_CALL (call)) : 0;
+
+        send_refer_notify (self, code >= 300 ? code : 487,
+                           code >= 300 ? "Failed" : "Request Terminated", TRUE);
+        g_signal_handlers_disconnect_by_func (call, on_referred_call_state, self);
+      }
+      break;
+    case DT_CALL_STATE_RINGING:
+      send_refer_notify (self, 180, "Ringing", FALSE);
+      break;
+    case DT_CALL_STATE_DIALING:
+    case DT_CALL_STATE_HELD:
+    default:
+      break;
+    }
+}
+
+/* As transferee: the other side asks us to call someone else. */
+static void
+handle_refer (DtSipCall        *self,
+              DtSipTransaction *tx,
+              DtSipMessage     *request)
+{
+  g_autoptr(DtSipNameAddr) refer_to = NULL;
+  g_autoptr(DtCall) call = NULL;
+  const char *value = dt_sip_message_get_header (request, "Refer-To");
+
+  if (value == NULL || (refer_to = dt_sip_name_addr_parse (value)) == NULL || refer_to->wildcard)
+    {
+      respond (tx, request, 400, "Bad Request (Refer-To missing or malformed)");
+      return;
+    }
+  if (self->referred_call != NULL
+      || !g_signal_has_handler_pending (self, signals[SIGNAL_REFER], 0, FALSE))
+    {
+      /* One transfer at a time, and only where someone can place the call. */
+      respond (tx, request, 603, "Decline");
+      return;
+    }
+
+  respond (tx, request, 202, "Accepted");
+  send_refer_notify (self, 100, "Trying", FALSE);
+  g_signal_emit (self, signals[SIGNAL_REFER], 0, refer_to->uri, &call);
+  if (call == NULL)
+    {
+      send_refer_notify (self, 503, "Service Unavailable", TRUE);
+      return;
+    }
+  self->referred_call = g_object_ref (call);
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_referred_call_state), self, 0);
+  on_referred_call_state (call, NULL, self);
+}
+
+static gboolean
+on_dialog_request (DtSipDialog      *dialog,
+                   DtSipTransaction *tx,
+                   DtSipMessage     *request,
+                   gpointer          user_data)
+{
+  DtSipCall *self = user_data;
+  const char *method = dt_sip_message_get_method (request);
+
+  if (g_str_equal (method, "REFER"))
+    {
+      handle_refer (self, tx, request);
+      return TRUE;
+    }
+  if (g_str_equal (method, "NOTIFY") && event_is_refer (request))
+    {
+      handle_refer_notify (self, tx, request);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+dt_sip_call_transfer_async (DtCall              *call,
+                            const char          *target_uri,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  DtSipCall *self = DT_SIP_CALL (call);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(DtSipMessage) refer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refer_to = NULL;
+  g_autofree char *referred_by = NULL;
+  g_autofree char *local = NULL;
+
+  g_task_set_source_tag (task, dt_sip_call_transfer_async);
+
+  if (self->transfer_task != NULL)
+    {
+      g_task_return_new_error (task, DT_CALL_ERROR, DT_CALL_ERROR_INVALID_STATE,
+                               "A transfer is already under way");
+      return;
+    }
+  if (!g_str_has_prefix (target_uri, "sip:") && !g_str_has_prefix (target_uri, "sips:"))
+    {
+      g_task_return_new_error (task, DT_CALL_ERROR, DT_CALL_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not a SIP address", target_uri);
+      return;
+    }
+
+  /* RFC 3515 §2.1 and RFC 3892: whom to call, and who asks. */
+  local = dt_sip_dialog_dup_local_uri (self->dialog);
+  refer_to = g_strdup_printf ("<%s>", target_uri);
+  referred_by = g_strdup_printf ("<%s>", local);
+  refer = dt_sip_dialog_build_request (self->dialog, "REFER");
+  dt_sip_message_append_header (refer, "Refer-To", refer_to);
+  dt_sip_message_append_header (refer, "Referred-By", referred_by);
+  if (!dt_sip_dialog_send_request (self->dialog, refer, on_refer_response,
+                                   g_object_ref (self), g_object_unref, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->transfer_task = g_steal_pointer (&task);
+}
+
+static gboolean
+dt_sip_call_transfer_finish (DtCall        *call,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* --- DtCall vfuncs ------------------------------------------------------ */
@@ -503,6 +796,10 @@ dt_sip_call_dispose (GObject *object)
   g_clear_object (&self->rtp_socket);
   g_clear_object (&self->answer_task);
   g_clear_object (&self->hold_task);
+  g_clear_object (&self->transfer_task);
+  if (self->referred_call != NULL)
+    g_signal_handlers_disconnect_by_data (self->referred_call, self);
+  g_clear_object (&self->referred_call);
 
   G_OBJECT_CLASS (dt_sip_call_parent_class)->dispose (object);
 }
@@ -535,6 +832,22 @@ dt_sip_call_class_init (DtSipCallClass *klass)
   call_class->hangup_finish = dt_sip_call_hangup_finish;
   call_class->hold_async = dt_sip_call_hold_async;
   call_class->hold_finish = dt_sip_call_hold_finish;
+  call_class->transfer_async = dt_sip_call_transfer_async;
+  call_class->transfer_finish = dt_sip_call_transfer_finish;
+
+  /**
+   * DtSipCall::refer:
+   * @target: the SIP URI the other side asks us to call (RFC 3515)
+   *
+   * The other side transfers us. The handler places the call to @target
+   * and returns it; the transferor hears how it goes.
+   *
+   * Returns: (transfer full) (nullable): the new call, or %NULL
+   */
+  signals[SIGNAL_REFER] =
+    g_signal_new ("refer", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_first_wins, NULL, NULL,
+                  DT_TYPE_CALL, 1, G_TYPE_STRING);
 }
 
 static void

@@ -29,7 +29,7 @@
  * dialog (answered 501).
  */
 
-#define ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS"
+#define ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER"
 
 enum {
   PROP_0,
@@ -47,6 +47,7 @@ enum {
   DIALOG_ACK,
   DIALOG_REINVITE,
   DIALOG_REINVITE_DONE,
+  DIALOG_REQUEST,
   N_DIALOG_SIGNALS
 };
 
@@ -424,6 +425,11 @@ build_request (DtSipDialog *self,
     {
       ua_add_contact (self->ua, request);
       dt_sip_message_append_header (request, "Allow", ALLOW);
+    }
+  else if (g_str_equal (method, "REFER"))
+    {
+      /* RFC 3515 §2.4.1: a REFER sets up a subscription, so it names us. */
+      ua_add_contact (self->ua, request);
     }
   return request;
 }
@@ -997,6 +1003,14 @@ handle_in_dialog (DtSipDialog      *self,
       return;
     }
 
+  {
+    gboolean handled = FALSE;
+
+    /* REFER, NOTIFY and the rest belong to whoever uses the dialog. */
+    g_signal_emit (self, dialog_signals[DIALOG_REQUEST], 0, tx, request, &handled);
+    if (handled)
+      return;
+  }
   respond_simple (tx, request, 501, "Not Implemented", NULL);
 }
 
@@ -1360,6 +1374,20 @@ dt_sip_dialog_class_init (DtSipDialogClass *klass)
   dialog_signals[DIALOG_REINVITE_DONE] =
     g_signal_new ("reinvite-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BYTES);
+  /**
+   * DtSipDialog::request:
+   * @tx: the server transaction to answer with dt_sip_transaction_respond()
+   * @request: a request in the dialog other than INVITE, ACK, CANCEL or BYE
+   *
+   * A REFER, NOTIFY, INFO or similar arrived in the dialog. A handler that
+   * answers it returns %TRUE; otherwise the dialog answers 501.
+   *
+   * Returns: %TRUE when the request was answered
+   */
+  dialog_signals[DIALOG_REQUEST] =
+    g_signal_new ("request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, DT_TYPE_SIP_TRANSACTION, DT_TYPE_SIP_MESSAGE);
 }
 
 static void
@@ -1867,6 +1895,81 @@ dt_sip_dialog_build_request (DtSipDialog *self,
                         && !g_str_equal (method, "CANCEL"), NULL);
 
   return build_request (self, method, ++self->local_cseq);
+}
+
+typedef struct
+{
+  DtSipResponseFunc func;
+  gpointer          user_data;
+  GDestroyNotify    destroy;
+} Forward;
+
+static void
+forward_free (gpointer data)
+{
+  Forward *forward = data;
+
+  if (forward->destroy != NULL)
+    forward->destroy (forward->user_data);
+  g_free (forward);
+}
+
+static void
+on_forwarded_response (DtSipTransaction *tx,
+                       DtSipMessage     *response,
+                       gpointer          user_data)
+{
+  Forward *forward = user_data;
+
+  forward->func (tx, response, forward->user_data);
+}
+
+/**
+ * dt_sip_dialog_send_request:
+ * @request: a request from dt_sip_dialog_build_request()
+ * @func: gets the responses, and %NULL when the transaction ends without one
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data with the transaction
+ *
+ * Sends an in-dialog request, such as a REFER or a NOTIFY, through the
+ * dialog's transaction layer.
+ *
+ * Returns: %FALSE with @error set when it could not be sent
+ */
+gboolean
+dt_sip_dialog_send_request (DtSipDialog       *self,
+                            DtSipMessage      *request,
+                            DtSipResponseFunc  func,
+                            gpointer           user_data,
+                            GDestroyNotify     destroy,
+                            GError           **error)
+{
+  Forward *forward;
+  DtSipTransaction *tx;
+
+  g_return_val_if_fail (DT_SIP_IS_DIALOG (self), FALSE);
+  g_return_val_if_fail (request != NULL && func != NULL, FALSE);
+
+  if (self->ua == NULL || self->state == DT_SIP_DIALOG_STATE_TERMINATED)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The dialog has ended");
+      if (destroy != NULL)
+        destroy (user_data);
+      return FALSE;
+    }
+  forward = g_new0 (Forward, 1);
+  forward->func = func;
+  forward->user_data = user_data;
+  forward->destroy = destroy;
+  tx = dt_sip_transaction_layer_send_request (self->ua->layer, request, NULL, self->ua->reliable,
+                                              on_forwarded_response, forward, error);
+  if (tx == NULL)
+    {
+      forward_free (forward);
+      return FALSE;
+    }
+  dt_sip_transaction_set_user_data_free (tx, forward_free);
+  return TRUE;
 }
 
 static gboolean

@@ -105,6 +105,12 @@ guint32                dt_sip_dialog_get_local_cseq           (DtSipDialog      
 gboolean               dt_sip_dialog_get_secure               (DtSipDialog            *self);
 DtSipMessage          *dt_sip_dialog_build_request            (DtSipDialog            *self,
                                                                const char             *method);
+gboolean               dt_sip_dialog_send_request             (DtSipDialog            *self,
+                                                               DtSipMessage           *request,
+                                                               DtSipResponseFunc       func,
+                                                               gpointer                user_data,
+                                                               GDestroyNotify          destroy,
+                                                               GError                **error);
 
 /* UAS */
 gboolean               dt_sip_dialog_ring                     (DtSipDialog            *self,

@@ -21,6 +21,7 @@
 
 enum {
   INCOMING_CALL,
+  CALL_ADDED,
   N_SIGNALS
 };
 
@@ -142,6 +143,10 @@ on_call_state (DtCall     *call,
     }
 }
 
+static DtCall *on_call_refer (DtSipCall  *call,
+                              const char *target,
+                              gpointer    user_data);
+
 static void
 track_call (DtSipEndpoint *self,
             DtSipCall     *call)
@@ -150,6 +155,28 @@ track_call (DtSipEndpoint *self,
     return;
   g_ptr_array_add (self->calls, g_object_ref (call));
   g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
+  g_signal_connect (call, "refer", G_CALLBACK (on_call_refer), self);
+}
+
+/* RFC 3515: the other side of @call transfers us to @target. */
+static DtCall *
+on_call_refer (DtSipCall  *call,
+               const char *target,
+               gpointer    user_data)
+{
+  DtSipEndpoint *self = user_data;
+  g_autoptr(GError) error = NULL;
+  DtSipCall *referred;
+
+  referred = dt_sip_endpoint_dial (self, target, &error);
+  if (referred == NULL)
+    {
+      g_debug ("%s: transfer to %s not placed: %s", dt_account_get_id (self->account), target,
+               error->message);
+      return NULL;
+    }
+  g_signal_emit (self, signals[CALL_ADDED], 0, referred);
+  return DT_CALL (referred);
 }
 
 static void
@@ -503,6 +530,13 @@ dt_sip_endpoint_class_init (DtSipEndpointClass *klass)
    */
   signals[INCOMING_CALL] =
     g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, DT_SIP_TYPE_CALL);
+  /**
+   * DtSipEndpoint::call-added:
+   * @call: a call the endpoint placed by itself (for a transfer)
+   */
+  signals[CALL_ADDED] =
+    g_signal_new ("call-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, DT_SIP_TYPE_CALL);
 }
 
