@@ -612,6 +612,109 @@ test_blind_transfer (Fixture       *f,
   disconnect_account (f, carol);
 }
 
+/* Giving up before the answer: CANCEL (RFC 3261 §9); the callee's side
+ * was missed. Declining: 603, and the caller hears it was declined. */
+static void
+test_cancel_and_decline (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) bob = make_account (f, "bob", "bob", "bobpass", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) first = NULL;
+  g_autoptr(DtCall) second = NULL;
+  DtCall *ringing;
+  Result dial = { 0 };
+  Result dial2 = { 0 };
+  Result hangup = { 0 };
+  Result decline = { 0 };
+
+  connect_account (f, alice);
+  connect_account (f, bob);
+
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "bob", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  first = dial.call;
+  ringing = wait_incoming (f, 1);
+  wait_call_state (first, DT_CALL_STATE_RINGING);
+  dt_call_hangup_async (first, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  g_assert_cmpint (dt_call_get_end_reason (first), ==, DT_CALL_END_REASON_CANCELLED);
+  wait_call_state (ringing, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (ringing), ==, DT_CALL_END_REASON_MISSED);
+
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "bob", NULL, on_dialled, &dial2);
+  wait_done (&dial2);
+  second = dial2.call;
+  ringing = wait_incoming (f, 2);
+  dt_call_decline_async (ringing, NULL, on_call_done, &decline);
+  wait_done (&decline);
+  g_assert_cmpint (dt_call_get_end_reason (ringing), ==, DT_CALL_END_REASON_DECLINED);
+  wait_call_state (second, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (second), ==, DT_CALL_END_REASON_DECLINED);
+  g_assert_cmpstr (dt_call_get_end_message (second), ==, "603 Decline");
+
+  disconnect_account (f, alice);
+  disconnect_account (f, bob);
+}
+
+/* Call waiting: a second call rings while the first is up; bob holds the
+ * first (re-INVITE with sendonly, RFC 3264 §8.4) and takes the second. */
+static void
+test_call_waiting (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) bob = make_account (f, "bob", "bob", "bobpass", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) carol = make_account (f, "carol", "carol", "carolpass", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) from_alice = NULL;
+  g_autoptr(DtCall) from_carol = NULL;
+  DtCall *first;
+  DtCall *waiting;
+  Result dial = { 0 };
+  Result dial2 = { 0 };
+  Result answer = { 0 };
+  Result hold = { 0 };
+  Result answer2 = { 0 };
+  Result resume = { 0 };
+
+  connect_account (f, alice);
+  connect_account (f, bob);
+  connect_account (f, carol);
+
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "bob", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  from_alice = dial.call;
+  first = wait_incoming (f, 1);
+  dt_call_answer_async (first, NULL, on_call_done, &answer);
+  wait_done (&answer);
+  wait_call_state (from_alice, DT_CALL_STATE_ACTIVE);
+
+  dt_backend_dial_async (DT_BACKEND (f->backend), carol, "bob", NULL, on_dialled, &dial2);
+  wait_done (&dial2);
+  from_carol = dial2.call;
+  waiting = wait_incoming (f, 2);
+  g_assert_cmpint (dt_call_get_state (waiting), ==, DT_CALL_STATE_RINGING);
+  g_assert_cmpint (dt_call_get_state (first), ==, DT_CALL_STATE_ACTIVE);
+  wait_call_state (from_carol, DT_CALL_STATE_RINGING);
+
+  dt_call_hold_async (first, TRUE, NULL, on_call_done, &hold);
+  wait_done (&hold);
+  g_assert_cmpint (dt_call_get_state (first), ==, DT_CALL_STATE_HELD);
+  dt_call_answer_async (waiting, NULL, on_call_done, &answer2);
+  wait_done (&answer2);
+  wait_call_state (from_carol, DT_CALL_STATE_ACTIVE);
+  g_assert_cmpint (dt_call_get_state (from_alice), ==, DT_CALL_STATE_ACTIVE);
+
+  dt_call_hold_async (first, FALSE, NULL, on_call_done, &resume);
+  wait_done (&resume);
+  g_assert_cmpint (dt_call_get_state (first), ==, DT_CALL_STATE_ACTIVE);
+
+  disconnect_account (f, alice);
+  disconnect_account (f, bob);
+  disconnect_account (f, carol);
+  g_assert_cmpint (dt_call_get_state (from_carol), ==, DT_CALL_STATE_ENDED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,6 +745,8 @@ main (int   argc,
   ADD ("/interop/kamailio/sha256", test_sha256, "WITH_SHA256");
   ADD ("/interop/kamailio/call", test_call_through_kamailio, NULL);
   ADD ("/interop/kamailio/blind-transfer", test_blind_transfer, NULL);
+  ADD ("/interop/kamailio/cancel-and-decline", test_cancel_and_decline, NULL);
+  ADD ("/interop/kamailio/call-waiting", test_call_waiting, NULL);
 #undef ADD
 
   status = g_test_run ();
