@@ -69,6 +69,7 @@ struct _TestBackend
 {
   GObject    parent_instance;
   GPtrArray *log;   /* "connect ID", "disconnect ID", "dial ID URI" */
+  gboolean   slow;  /* connects stay "connecting" until the test says */
 };
 
 static void test_backend_iface_init (DtBackendInterface *iface);
@@ -101,7 +102,8 @@ backend_connect_async (DtBackend           *backend,
   g_autoptr(GTask) task = g_task_new (backend, cancellable, callback, user_data);
 
   g_ptr_array_add (self->log, g_strdup_printf ("connect %s", dt_account_get_id (account)));
-  dt_account_set_state (account, DT_ACCOUNT_STATE_ONLINE, NULL);
+  dt_account_set_state (account, self->slow ? DT_ACCOUNT_STATE_CONNECTING
+                                            : DT_ACCOUNT_STATE_ONLINE, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -471,6 +473,32 @@ test_calls_and_history (Fixture       *f,
   }
 }
 
+/* A link opened while Dialtone starts finds its account still connecting:
+ * the call waits for it rather than failing. */
+static void
+test_dial_waits_for_connecting (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(DtCall) call = NULL;
+
+  f->backend->slow = TRUE;
+  dt_call_manager_start (f->manager);
+  g_assert_cmpint (dt_account_get_state (f->work), ==, DT_ACCOUNT_STATE_CONNECTING);
+
+  dt_call_manager_dial_async (f->manager, "loop:early", NULL, NULL, on_result, &result);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (result);
+  assert_log (f, (const char *[]) { "connect work", NULL });
+
+  dt_account_set_state (f->work, DT_ACCOUNT_STATE_ONLINE, NULL);
+  call = dt_call_manager_dial_finish (f->manager, wait_result (&result), NULL);
+  g_assert_nonnull (call);
+  assert_log (f, (const char *[]) { "connect work", "dial work loop:early", NULL });
+  dt_call_hangup_async (call, NULL, NULL, NULL);
+}
+
 /* Stopping hangs up what is live and disconnects what was connected. */
 static void
 test_stop (Fixture       *f,
@@ -527,6 +555,7 @@ main (int   argc,
   ADD ("/call-manager/choose-account", test_choose_account);
   ADD ("/call-manager/calls-and-history", test_calls_and_history);
   ADD ("/call-manager/stop", test_stop);
+  ADD ("/call-manager/dial-waits-for-connecting", test_dial_waits_for_connecting);
 #undef ADD
 
   return g_test_run ();

@@ -792,6 +792,14 @@ test_call_end_reason_names (void)
   g_assert_null (dt_call_end_reason_to_string (9999));
   g_assert_false (dt_call_end_reason_from_string ("no-such-reason", &reason));
   g_assert_false (dt_call_end_reason_from_string (NULL, &reason));
+
+  /* The state names go over D-Bus too. */
+  g_assert_cmpstr (dt_call_state_to_string (DT_CALL_STATE_DIALING), ==, "dialing");
+  g_assert_cmpstr (dt_call_state_to_string (DT_CALL_STATE_RINGING), ==, "ringing");
+  g_assert_cmpstr (dt_call_state_to_string (DT_CALL_STATE_ACTIVE), ==, "active");
+  g_assert_cmpstr (dt_call_state_to_string (DT_CALL_STATE_HELD), ==, "held");
+  g_assert_cmpstr (dt_call_state_to_string (DT_CALL_STATE_ENDED), ==, "ended");
+  g_assert_null (dt_call_state_to_string (9999));
 }
 
 static void

@@ -8,22 +8,41 @@
 #include <glib/gi18n.h>
 
 #include "dt-application.h"
+#include "dt-dbus-generated.h"
+#include "dt-dbus-service.h"
+#include "dt-uri.h"
 #include "dt-window.h"
+#if DT_ENABLE_SIP
+#include "dt-sip-backend.h"
+#endif
 
 /**
  * DtApplication:
  *
- * The Dialtone program: owns the settings and the call history, which it
- * opens in the background at start-up, and the main window.
+ * The Dialtone program: owns the settings, the call history (opened in
+ * the background at start-up), the backends and the call manager that
+ * connects the accounts, the D-Bus interface, and the main window.
+ *
+ * Links (`sip:`, `sips:`, `tel:`, `callto:`) arrive through
+ * org.freedesktop.Application.Open, from a browser, `gio open`, another
+ * program or the command line. Each is checked, stripped of URI headers
+ * that could steer the request (RFC 3261 §19.1.5), and, unless the person
+ * turned it off, confirmed before anything is dialled: a web page must
+ * never place a call by itself. While a call or a confirmation is on, the
+ * application stays up even without a window (D-Bus activation).
  */
 
 struct _DtApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication     parent_instance;
 
-  DtSettings     *settings;
-  DtHistory      *history;
-  GCancellable   *cancellable;
+  DtSettings        *settings;
+  DtHistory         *history;
+  GCancellable      *cancellable;
+  DtBackendRegistry *registry;
+  DtCallManager     *manager;
+  DtDBusService     *dbus_service;
+  gboolean           held_for_calls;
 };
 
 G_DEFINE_FINAL_TYPE (DtApplication, dt_application, ADW_TYPE_APPLICATION)
@@ -57,9 +76,292 @@ on_history_opened (GObject      *object,
       return;
     }
 
+  if (self->manager != NULL)
+    dt_call_manager_set_history (self->manager, self->history);
   window = find_main_window (self);
   if (window)
     dt_window_set_history (window, self->history);
+}
+
+/* --- calls -------------------------------------------------------------- */
+
+static void
+on_calls_changed (GListModel *calls,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  DtApplication *self = user_data;
+  gboolean live = g_list_model_get_n_items (calls) > 0;
+
+  /* A call keeps the program up, window or not. */
+  if (live && !self->held_for_calls)
+    g_application_hold (G_APPLICATION (self));
+  else if (!live && self->held_for_calls)
+    g_application_release (G_APPLICATION (self));
+  self->held_for_calls = live;
+}
+
+/* The bus registration comes before start-up, and the D-Bus interface
+ * needs the calls: whichever comes first sets them up. */
+static void
+set_up_calls (DtApplication *self)
+{
+  GListModel *accounts;
+
+  if (self->manager != NULL)
+    return;
+  if (self->settings == NULL)
+    self->settings = dt_settings_new ();
+  accounts = dt_settings_get_accounts (self->settings);
+
+  self->registry = dt_backend_registry_new ();
+#if DT_ENABLE_SIP
+  {
+    g_autoptr(DtSipBackend) sip = dt_sip_backend_new ();
+
+    dt_backend_registry_add (self->registry, DT_BACKEND (sip), NULL);
+  }
+#endif
+  self->manager = dt_call_manager_new (self->registry, accounts);
+  dt_call_manager_set_default_account (self->manager,
+                                       dt_settings_get_default_account (self->settings));
+  g_signal_connect_object (dt_call_manager_get_calls (self->manager), "items-changed",
+                           G_CALLBACK (on_calls_changed), self, 0);
+  self->dbus_service = dt_dbus_service_new (self->manager, accounts);
+}
+
+static void
+refuse_link (DtApplication *self,
+             const char    *uri,
+             const char    *reason)
+{
+  AdwMessageDialog *dialog;
+
+  g_message ("Not calling %s: %s", uri, reason);
+  dt_dbus_service_link_refused (self->dbus_service, uri, reason);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (gtk_application_get_active_window (
+                                                         GTK_APPLICATION (self)),
+                                                       _("This Link Cannot Be Called"),
+                                                       NULL));
+  adw_message_dialog_format_body (dialog, "%s", reason);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_link_dialled (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DtApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtCall) call = NULL;
+
+  call = dt_call_manager_dial_finish (DT_CALL_MANAGER (source), result, &error);
+  if (call == NULL)
+    g_message ("The call could not be placed: %s", error->message);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+dial_link (DtApplication *self,
+           const char    *uri,
+           DtAccount     *account)
+{
+  g_application_hold (G_APPLICATION (self));
+  dt_call_manager_dial_async (self->manager, uri, account, self->cancellable, on_link_dialled,
+                              g_object_ref (self));
+}
+
+typedef struct
+{
+  DtApplication *self;
+  char          *uri;
+  DtAccount     *account;
+} Confirmation;
+
+static void
+confirmation_free (Confirmation *confirmation)
+{
+  g_object_unref (confirmation->self);
+  g_free (confirmation->uri);
+  g_object_unref (confirmation->account);
+  g_free (confirmation);
+}
+
+static void
+on_confirmed (AdwMessageDialog *dialog,
+              const char       *response,
+              gpointer          user_data)
+{
+  Confirmation *confirmation = user_data;
+
+  if (g_str_equal (response, "call"))
+    dial_link (confirmation->self, confirmation->uri, confirmation->account);
+  g_application_release (G_APPLICATION (confirmation->self));
+  confirmation_free (confirmation);
+}
+
+static void
+confirm_link (DtApplication *self,
+              const char    *uri,
+              DtAccount     *account)
+{
+  AdwMessageDialog *dialog;
+  Confirmation *confirmation;
+  g_autofree char *label = dt_account_dup_label (account);
+
+  confirmation = g_new0 (Confirmation, 1);
+  confirmation->self = g_object_ref (self);
+  confirmation->uri = g_strdup (uri);
+  confirmation->account = g_object_ref (account);
+
+  g_application_hold (G_APPLICATION (self));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (gtk_application_get_active_window (
+                                                         GTK_APPLICATION (self)),
+                                                       _("Place This Call?"), NULL));
+  /* Translators: the first %s is an address or number, the second an account. */
+  adw_message_dialog_format_body (dialog, _("A link asks to call %s from %s."), uri, label);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "call", _("C_all"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "call", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "call");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirmed), confirmation);
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_link (DtApplication *self,
+           const char    *link)
+{
+  g_autoptr(DtUri) parsed = NULL;
+  g_autoptr(DtUri) safe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  DtAccount *account;
+
+  parsed = dt_uri_parse (link, &error);
+  if (parsed == NULL)
+    {
+      refuse_link (self, link, error->message);
+      return;
+    }
+  /* RFC 3261 §19.1.5: ?Route=, ?Via= and the like are never followed. */
+  safe = dt_uri_dup_safe (parsed);
+  uri = dt_uri_to_string (safe);
+
+  account = dt_call_manager_choose_account (self->manager, uri, &error);
+  if (account == NULL)
+    {
+      refuse_link (self, link, error->message);
+      return;
+    }
+  if (dt_settings_get_confirm_dial_links (self->settings))
+    confirm_link (self, uri, account);
+  else
+    dial_link (self, uri, account);
+}
+
+static void
+dt_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  DtApplication *self = DT_APPLICATION (application);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *link = g_file_get_uri (files[i]);
+
+      open_link (self, link);
+    }
+}
+
+/* --- the command line, as a client of the running instance -------------- */
+
+static int
+run_client (GVariantDict *options)
+{
+  g_autoptr(DtDBusCalls) proxy = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = NULL;
+
+  proxy = dt_dbus_calls_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
+                                                APPLICATION_ID, OBJECT_PATH, NULL, &error);
+  if (proxy != NULL && g_variant_dict_contains (options, "list-calls"))
+    {
+      g_autoptr(GVariant) calls = NULL;
+
+      if (dt_dbus_calls_call_list_calls_sync (proxy, &calls, NULL, &error))
+        {
+          GVariantIter iter;
+          const char *call_id, *protocol, *account, *direction, *peer, *state;
+
+          g_variant_iter_init (&iter, calls);
+          while (g_variant_iter_next (&iter, "(&s&s&s&s&s&s)", &call_id, &protocol, &account,
+                                      &direction, &peer, &state))
+            g_print ("%s\t%s\t%s\t%s\t%s\t%s\n", call_id, state, direction, peer, account,
+                     protocol);
+          return 0;
+        }
+    }
+  else if (proxy != NULL && g_variant_dict_lookup (options, "answer", "&s", &id))
+    {
+      if (dt_dbus_calls_call_answer_sync (proxy, id, NULL, &error))
+        return 0;
+    }
+  else if (proxy != NULL && g_variant_dict_lookup (options, "hangup", "&s", &id))
+    {
+      if (dt_dbus_calls_call_hangup_sync (proxy, id, NULL, &error))
+        return 0;
+    }
+  g_dbus_error_strip_remote_error (error);
+  g_printerr ("dialtone: %s\n", error->message);
+  return 1;
+}
+
+static int
+dt_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "list-calls")
+      || g_variant_dict_contains (options, "answer")
+      || g_variant_dict_contains (options, "hangup"))
+    return run_client (options);
+  return -1;
+}
+
+static gboolean
+dt_application_dbus_register (GApplication     *application,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  DtApplication *self = DT_APPLICATION (application);
+
+  if (!G_APPLICATION_CLASS (dt_application_parent_class)->dbus_register (application, connection,
+                                                                          object_path, error))
+    return FALSE;
+  set_up_calls (self);
+  return dt_dbus_service_export (self->dbus_service, connection, object_path, error);
+}
+
+static void
+dt_application_dbus_unregister (GApplication    *application,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  DtApplication *self = DT_APPLICATION (application);
+
+  if (self->dbus_service != NULL)
+    dt_dbus_service_unexport (self->dbus_service);
+  G_APPLICATION_CLASS (dt_application_parent_class)->dbus_unregister (application, connection,
+                                                                      object_path);
 }
 
 static void
@@ -109,7 +411,8 @@ dt_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
-  self->settings = dt_settings_new ();
+  set_up_calls (self);
+  dt_call_manager_start (self->manager);
 
   history_path = dt_history_default_path ();
   dt_history_new_async (history_path, self->cancellable, on_history_opened, g_object_ref (self));
@@ -137,6 +440,10 @@ dt_application_shutdown (GApplication *application)
   DtApplication *self = DT_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  /* Calls end and accounts unregister; the backends finish that on their
+   * own while the program winds down. */
+  if (self->manager != NULL)
+    dt_call_manager_stop_async (self->manager, NULL, NULL, NULL);
 
   G_APPLICATION_CLASS (dt_application_parent_class)->shutdown (application);
 }
@@ -146,6 +453,9 @@ dt_application_dispose (GObject *object)
 {
   DtApplication *self = DT_APPLICATION (object);
 
+  g_clear_object (&self->dbus_service);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->registry);
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -163,13 +473,29 @@ dt_application_class_init (DtApplicationClass *klass)
 
   application_class->startup = dt_application_startup;
   application_class->activate = dt_application_activate;
+  application_class->open = dt_application_open;
   application_class->shutdown = dt_application_shutdown;
+  application_class->handle_local_options = dt_application_handle_local_options;
+  application_class->dbus_register = dt_application_dbus_register;
+  application_class->dbus_unregister = dt_application_dbus_unregister;
 }
+
+static const GOptionEntry option_entries[] = {
+  { "list-calls", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("List the running instance’s calls, one per line"), NULL },
+  { "answer", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Answer the ringing call with this identifier"), N_("ID") },
+  { "hangup", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("End the call with this identifier"), N_("ID") },
+  { NULL }
+};
 
 static void
 dt_application_init (DtApplication *self)
 {
   self->cancellable = g_cancellable_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URI…]"));
 }
 
 DtApplication *
@@ -177,7 +503,7 @@ dt_application_new (void)
 {
   return g_object_new (DT_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/dialtone/Dialtone",
                        NULL);
 }

@@ -518,6 +518,74 @@ on_dialled (GObject      *source,
   g_task_return_pointer (task, call, g_object_unref);
 }
 
+typedef struct
+{
+  char      *uri;
+  DtAccount *account;
+  gulong     handler;
+  guint      timeout;
+} DialData;
+
+/* An account still connecting may take this long before a call waits no
+ * more: a link opened as Dialtone starts finds it so. */
+#define CONNECT_WAIT_S 30
+
+static void
+dial_data_free (DialData *data)
+{
+  if (data->handler != 0)
+    g_signal_handler_disconnect (data->account, data->handler);
+  if (data->timeout != 0)
+    g_source_remove (data->timeout);
+  g_free (data->uri);
+  g_object_unref (data->account);
+  g_free (data);
+}
+
+static void
+dial_now (GTask *task)
+{
+  DtCallManager *self = g_task_get_source_object (task);
+  DialData *data = g_task_get_task_data (task);
+  DtBackend *backend = backend_for (self, data->account);
+
+  if (data->handler != 0)
+    g_signal_handler_disconnect (data->account, data->handler);
+  data->handler = 0;
+  if (data->timeout != 0)
+    g_source_remove (data->timeout);
+  data->timeout = 0;
+
+  if (backend == NULL)
+    {
+      g_task_return_new_error (task, DT_CALL_MANAGER_ERROR, DT_CALL_MANAGER_ERROR_NO_ACCOUNT,
+                               _("This version of Dialtone cannot use this kind of account"));
+      g_object_unref (task);
+      return;
+    }
+  dt_backend_dial_async (backend, data->account, data->uri, g_task_get_cancellable (task),
+                         on_dialled, task);
+}
+
+static void
+on_waited_state (DtAccount  *account,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  if (dt_account_get_state (account) != DT_ACCOUNT_STATE_CONNECTING)
+    dial_now (user_data);
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  DialData *data = g_task_get_task_data (user_data);
+
+  data->timeout = 0;
+  dial_now (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * dt_call_manager_dial_async:
  * @uri: the address to call
@@ -536,7 +604,7 @@ dt_call_manager_dial_async (DtCallManager       *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  DtBackend *backend;
+  DialData *data;
 
   g_return_if_fail (DT_IS_CALL_MANAGER (self));
   g_return_if_fail (uri != NULL);
@@ -552,14 +620,25 @@ dt_call_manager_dial_async (DtCallManager       *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  backend = backend_for (self, account);
-  if (backend == NULL)
+
+  data = g_new0 (DialData, 1);
+  data->uri = g_strdup (uri);
+  data->account = g_object_ref (account);
+  g_task_set_task_data (task, data, (GDestroyNotify) dial_data_free);
+
+  /* Wait for an account that is still connecting; the backend reports any
+   * other state itself. */
+  if (dt_account_get_state (account) == DT_ACCOUNT_STATE_CONNECTING
+      || (dt_account_get_state (account) == DT_ACCOUNT_STATE_OFFLINE
+          && g_hash_table_contains (self->connected, dt_account_get_id (account))))
     {
-      g_task_return_new_error (task, DT_CALL_MANAGER_ERROR, DT_CALL_MANAGER_ERROR_NO_ACCOUNT,
-                               _("This version of Dialtone cannot use this kind of account"));
+      data->handler = g_signal_connect (account, "notify::state", G_CALLBACK (on_waited_state),
+                                        task);
+      data->timeout = g_timeout_add_seconds (CONNECT_WAIT_S, on_wait_timeout, task);
+      g_steal_pointer (&task);
       return;
     }
-  dt_backend_dial_async (backend, account, uri, cancellable, on_dialled, g_steal_pointer (&task));
+  dial_now (g_steal_pointer (&task));
 }
 
 /**

@@ -1024,6 +1024,21 @@ dt_call_state_can_change (DtCallState from,
 }
 
 /**
+ * dt_call_state_to_string:
+ *
+ * Returns: a stable name for @state ("dialing", "ringing", "active", "held"
+ *   or "ended"), as used over D-Bus and in JSON
+ */
+const char *
+dt_call_state_to_string (DtCallState state)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (DT_TYPE_CALL_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
+
+  return value ? value->value_nick : NULL;
+}
+
+/**
  * dt_call_end_reason_to_string:
  *
  * Returns: a stable name for @reason ("local-hangup", "busy", …), as stored

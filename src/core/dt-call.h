@@ -211,6 +211,7 @@ gboolean         dt_call_transfer_finish    (DtCall        *self,
 gboolean         dt_call_state_is_live      (DtCallState state);
 gboolean         dt_call_state_can_change   (DtCallState from,
                                              DtCallState to);
+const char      *dt_call_state_to_string    (DtCallState state);
 const char      *dt_call_end_reason_to_string (DtCallEndReason reason);
 gboolean         dt_call_end_reason_from_string (const char      *nick,
                                                  DtCallEndReason *reason);
