@@ -54,6 +54,7 @@ static guint dialog_signals[N_DIALOG_SIGNALS];
 
 enum {
   UA_INCOMING,
+  UA_REQUEST,
   N_UA_SIGNALS
 };
 
@@ -1124,6 +1125,17 @@ layer_request (DtSipTransactionLayer *layer,
       return;
     }
 
+  /* Requests this core has no dialog for (REGISTER, SUBSCRIBE, a NOTIFY in
+   * a subscription) may belong to the application. */
+  if (!g_str_equal (method, "INVITE") && !g_str_equal (method, "BYE"))
+    {
+      gboolean handled = FALSE;
+
+      g_signal_emit (ua, ua_signals[UA_REQUEST], 0, tx, request, &handled);
+      if (handled)
+        return;
+    }
+
   /* §12.2.2: a request with a To tag for a dialog unknown here. */
   if (dt_sip_message_get_to_tag (request) != NULL || g_str_equal (method, "BYE"))
     {
@@ -1132,8 +1144,12 @@ layer_request (DtSipTransactionLayer *layer,
     }
 
   if (g_str_equal (method, "INVITE"))
-    handle_new_invite (ua, tx, request);
-  else if (g_str_equal (method, "OPTIONS"))
+    {
+      handle_new_invite (ua, tx, request);
+      return;
+    }
+
+  if (g_str_equal (method, "OPTIONS"))
     respond_simple (tx, request, 200, "OK", NULL);
   else
     respond_simple (tx, request, 405, "Method Not Allowed", NULL);
@@ -1403,6 +1419,24 @@ dt_sip_user_agent_class_init (DtSipUserAgentClass *klass)
   ua_signals[UA_INCOMING] =
     g_signal_new ("incoming", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, DT_SIP_TYPE_DIALOG, G_TYPE_BYTES);
+
+  /**
+   * DtSipUserAgent::request:
+   * @tx: the new server transaction
+   * @request: the request
+   *
+   * A request that no INVITE dialog of this agent takes, other than INVITE,
+   * BYE, CANCEL and ACK: REGISTER, SUBSCRIBE, OPTIONS, or a NOTIFY in a
+   * subscription the application keeps. A handler that answers it through
+   * dt_sip_transaction_respond() returns %TRUE; when none does, OPTIONS
+   * gets a 200, a request with a To tag a 481, and any other a 405 (§8.2.1).
+   *
+   * Returns: whether the request was answered
+   */
+  ua_signals[UA_REQUEST] =
+    g_signal_new ("request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, DT_TYPE_SIP_TRANSACTION, DT_TYPE_SIP_MESSAGE);
 }
 
 static void
