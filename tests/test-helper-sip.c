@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
@@ -34,6 +35,7 @@ typedef struct
   GCancellable     *cancellable;
   gboolean          eof;
   guint16           port;
+  guint16           tls_port;
 } Helper;
 
 static void read_event (Helper *helper);
@@ -191,6 +193,7 @@ helper_start (const char *first_arg,
   helper->port = (guint16) json_object_get_int_member_with_default (sip, "udp", 0);
   g_assert_cmpuint (helper->port, >, 0);
   g_assert_cmpint (json_object_get_int_member_with_default (sip, "tcp", 0), ==, helper->port);
+  helper->tls_port = (guint16) json_object_get_int_member_with_default (sip, "tls", 0);
   json_object_unref (ready);
   return helper;
 }
@@ -325,7 +328,10 @@ client_new (Helper             *helper,
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) server = g_inet_socket_address_new (loopback, helper->port);
+  g_autoptr(GSocketAddress) server = g_inet_socket_address_new (loopback,
+                                                                kind == DT_SIP_TRANSPORT_TLS
+                                                                ? helper->tls_port
+                                                                : helper->port);
   g_autoptr(GError) error = NULL;
   g_autofree char *sent_by = NULL;
   g_autoptr(DtSipClock) clock = dt_sip_clock_new_system ();
@@ -336,11 +342,21 @@ client_new (Helper             *helper,
   client->user = g_strdup (user);
   client->aor = g_strdup_printf ("sip:%s@127.0.0.1", user);
   client->transport = dt_sip_transport_new ();
-  dt_sip_transport_listen (client->transport, kind, G_INET_SOCKET_ADDRESS (any), &port, &error);
-  g_assert_no_error (error);
+  /* A TLS client connects out only; the helper answers on that flow. */
+  if (kind != DT_SIP_TRANSPORT_TLS)
+    {
+      dt_sip_transport_listen (client->transport, kind, G_INET_SOCKET_ADDRESS (any), &port,
+                               &error);
+      g_assert_no_error (error);
+    }
+  else
+    {
+      port = 5061;
+    }
   client->server = dt_sip_peer_new (kind, G_INET_SOCKET_ADDRESS (server), NULL);
   client->contact = g_strdup_printf ("sip:%s@127.0.0.1:%u%s", user, port,
-                                     kind == DT_SIP_TRANSPORT_TCP ? ";transport=tcp" : "");
+                                     kind == DT_SIP_TRANSPORT_TCP ? ";transport=tcp"
+                                     : kind == DT_SIP_TRANSPORT_TLS ? ";transport=tls" : "");
   client->call_id = g_uuid_string_random ();
   client->tag = g_uuid_string_random ();
   client->cseq = 1;
@@ -1578,6 +1594,90 @@ test_half_open_flood (void)
   helper_stop (helper);
 }
 
+/* --- TLS -------------------------------------------------------------------- */
+
+static char *
+make_certificates (void)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "make-test-certs.sh", NULL);
+  g_autoptr(GError) error = NULL;
+  char *argv[] = { (char *) "sh", script, NULL, NULL };
+  char *dir;
+  int status = 0;
+
+  dir = g_dir_make_tmp ("dialtone-helper-certs-XXXXXX", &error);
+  g_assert_no_error (error);
+  argv[2] = dir;
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_certificates (char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+static void
+test_tls (void)
+{
+  char *dir = make_certificates ();
+  g_autofree char *cert = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "server.key", NULL);
+  g_autofree char *ca = g_build_filename (dir, "ca.pem", NULL);
+  g_autofree char *uri = NULL;
+  g_autoptr(DtSipMessage) response = NULL;
+  g_autoptr(DtSipDialog) call = NULL;
+  g_autoptr(GBytes) offer = make_offer (42000);
+  g_autoptr(GError) error = NULL;
+  Helper *helper = helper_start ("--user", "alice:wonderland", "--tls-cert", cert, "--tls-key",
+                                 key, NULL);
+  Client *client;
+  JsonObject *event;
+  CallLog log;
+
+  /* TLS listens on the next port. */
+  g_assert_cmpuint (helper->tls_port, ==, helper->port + 1);
+
+  client = client_new (helper, DT_SIP_TRANSPORT_TLS, "alice", "wonderland");
+  dt_sip_transport_trust_ca_file (client->transport, ca, &error);
+  g_assert_no_error (error);
+  response = client_register (client, "300");
+  g_assert_cmpuint (dt_sip_message_get_status_code (response), ==, 200);
+  event = helper_wait_event (helper, "registered");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member_with_default (event, "source",
+                                                                                ""), "TLS "));
+  json_object_unref (event);
+
+  /* A call over the same TLS flow. */
+  uri = g_strdup_printf ("sip:echo@127.0.0.1:%u;transport=tls", helper->tls_port);
+  call = dt_sip_user_agent_invite (client->ua, "<sip:alice@127.0.0.1>", uri, offer, &error);
+  g_assert_no_error (error);
+  call_log_init (&log, call);
+  wait_log (&log, "answered");
+  dt_sip_dialog_bye (call, &error);
+  g_assert_no_error (error);
+  json_object_unref (helper_wait_event (helper, "call-ended"));
+
+  call_log_clear (&log, call);
+  client_free (client);
+  helper_stop (helper);
+  remove_certificates (dir);
+}
+
 /* --- command line ------------------------------------------------------- */
 
 static void
@@ -1604,12 +1704,15 @@ static void
 test_listen_needs_token (void)
 {
   const char *helper = g_getenv ("DIALTONE_HELPER");
-  const char *no_token[] = { helper, "serve", "--sip", "0", "--listen", "0.0.0.0", NULL };
+  const char *no_token[] = { helper, "serve", "--sip", "0", "--listen", "192.0.2.1", NULL };
+  const char *wildcard[] = { helper, "serve", "--sip", "0", "--listen", "0.0.0.0", "--token",
+                             "t0ken", NULL };
   const char *bad_user[] = { helper, "serve", "--sip", "0", "--user", "nopassword", NULL };
   const char *no_service[] = { helper, "serve", NULL };
   const char *unknown[] = { helper, "frobnicate", NULL };
 
-  check_refused (no_token, "--token");
+  check_refused (no_token, "needs --token");
+  check_refused (wildcard, "not a wildcard");
   check_refused (bad_user, "NAME:PASSWORD");
   check_refused (no_service, "--sip");
   check_refused (unknown, "Usage");
@@ -1641,6 +1744,7 @@ main (int   argc,
   g_test_add_func ("/helper/sip/bad-input/udp", test_bad_udp);
   g_test_add_func ("/helper/sip/bad-input/tcp", test_bad_tcp);
   g_test_add_func ("/helper/sip/bad-input/half-open-flood", test_half_open_flood);
+  g_test_add_func ("/helper/sip/tls", test_tls);
   g_test_add_func ("/helper/sip/command-line", test_listen_needs_token);
 
   return g_test_run ();

@@ -336,6 +336,11 @@ serve (int    argc,
   address = g_inet_address_new_from_string (listen ? listen : "127.0.0.1");
   if (address == NULL)
     return usage_error (context, "--listen: “%s” is not an IP address", listen);
+  /* SIP names the address in Via, Contact and SDP, where 0.0.0.0 or ::
+   * would tell peers nothing. */
+  if (g_inet_address_get_is_any (address))
+    return usage_error (context, "--listen %s: give the one address to serve on, not a wildcard",
+                        listen);
   if (!g_inet_address_get_is_loopback (address) && (token == NULL || *token == '\0'))
     return usage_error (context, "--listen %s is not a loopback address: it needs --token TOKEN",
                         listen);
