@@ -230,6 +230,7 @@ split_user (const char  *text,
   return TRUE;
 }
 
+#if DT_ENABLE_SIP
 static gboolean
 parse_mailbox (const char  *text,
                char       **user,
@@ -249,6 +250,7 @@ parse_mailbox (const char  *text,
   *n_old = (guint) b;
   return TRUE;
 }
+#endif
 
 static int
 usage_error (GOptionContext *context,
