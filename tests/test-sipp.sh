@@ -34,19 +34,19 @@ ok () {
   fi
 }
 
-# Lines the helper printed for EVENT (and more, as a grep pattern).
+# How many lines the helper printed for EVENT (and more, as a grep pattern).
 events () {
   grep -c "\"event\":\"$1\"${2:+.*$2}" "$work/events" || true
 }
 
-echo "1..9"
+echo "1..12"
 
 if ! command -v sipp >/dev/null 2>&1; then
   echo "Bail out! sipp is missing: install sip-tester (tools/install-deps)"
   exit 1
 fi
 
-"$helper" serve --sip 0 --user alice:wonderland --users /dev/null \
+"$helper" serve --sip 0 --user alice:wonderland --user bob:builder \
   </dev/null >"$work/events" 2>"$work/helper.log" &
 helper_pid=$!
 
@@ -102,7 +102,28 @@ ok $? "sipp counts 0 failed calls"
 [ "$(events call-started '"to":"sip:echo@')" -eq 100 ] && [ "$(events call-ended '"status":200')" -eq 100 ]
 ok $? "the helper printed 100 call-started and 100 call-ended lines"
 
-# 9: clean shutdown.
+# 9-11: a call between two sipp instances through the helper: bob
+# registers from a port where sipp's built-in uas then answers; alice
+# answers the helper's 407 with digest.
+bob_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+run_sipp bob-register -sf "$scenarios/register-stay.xml" -s bob -au bob -ap builder -m 1 \
+  -p "$bob_port"
+timeout 50 sipp "127.0.0.1:$port" -i 127.0.0.1 -nostdin -timeout 40 -timeout_error \
+  -sn uas -p "$bob_port" -m 1 -mp 0 >"$work/callee.out" 2>&1 &
+callee_pid=$!
+sleep 0.5
+run_sipp caller -sf "$scenarios/caller-auth.xml" -s bob -key caller alice \
+  -au alice -ap wonderland -m 1
+ok $? "sipp calls bob through the helper, answering its 407 with digest"
+wait "$callee_pid"
+status=$?
+[ $status -ne 0 ] && sed -e 's/^/# /' "$work/callee.out" | tail -n 30
+ok $status "sipp registered as bob, and sipp's uas on its port rang, answered and got the BYE"
+[ "$(events call-started '"from":"sip:alice@')" -eq 1 ] \
+  && [ "$(events call-ended '"status":200,"reason":"caller hung up"')" -eq 101 ]
+ok $? "the helper printed the routed call's start and end"
+
+# 12: clean shutdown.
 kill -TERM "$helper_pid"
 wait "$helper_pid"
 status=$?
