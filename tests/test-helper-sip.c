@@ -991,6 +991,76 @@ test_echo (void)
 
 typedef struct
 {
+  GPtrArray *calls;             /* of DtSipDialog */
+  guint      n_answered;
+} EchoCalls;
+
+static void
+on_echo_answered (DtSipDialog *dialog,
+                  GBytes      *sdp,
+                  gpointer     user_data)
+{
+  ((EchoCalls *) user_data)->n_answered++;
+}
+
+static gboolean
+all_echo_answered (gpointer data)
+{
+  EchoCalls *echo = data;
+
+  return echo->n_answered == echo->calls->len;
+}
+
+/* Echo calls are bounded: the one over the limit gets 503. */
+static void
+test_echo_limit (void)
+{
+  Helper *helper = helper_start (NULL);
+  Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "anyone", NULL);
+  g_autofree char *uri = g_strdup_printf ("sip:echo@127.0.0.1:%u", helper->port);
+  g_autoptr(GBytes) offer = make_offer (43000);
+  g_autoptr(DtSipDialog) extra = NULL;
+  g_autoptr(GError) error = NULL;
+  EchoCalls echo = { g_ptr_array_new_with_free_func (g_object_unref), 0 };
+  CallLog log;
+
+  for (guint i = 0; i < 256; i++)
+    {
+      DtSipDialog *call = dt_sip_user_agent_invite (client->ua, "<sip:anyone@127.0.0.1>", uri,
+                                                    offer, &error);
+
+      g_assert_no_error (error);
+      g_signal_connect (call, "answered", G_CALLBACK (on_echo_answered), &echo);
+      g_ptr_array_add (echo.calls, call);
+    }
+  g_assert_true (iterate_until (all_echo_answered, &echo, WAIT_S * 1000));
+
+  extra = dt_sip_user_agent_invite (client->ua, "<sip:anyone@127.0.0.1>", uri, offer, &error);
+  g_assert_no_error (error);
+  call_log_init (&log, extra);
+  wait_log (&log, "failed 503");
+
+  /* Hanging up one makes room again. */
+  dt_sip_dialog_bye (g_ptr_array_index (echo.calls, 0), &error);
+  g_assert_no_error (error);
+  json_object_unref (helper_wait_event (helper, "call-ended"));
+  call_log_clear (&log, extra);
+  g_clear_object (&extra);
+  extra = dt_sip_user_agent_invite (client->ua, "<sip:anyone@127.0.0.1>", uri, offer, &error);
+  g_assert_no_error (error);
+  call_log_init (&log, extra);
+  wait_log (&log, "answered");
+
+  call_log_clear (&log, extra);
+  for (guint i = 0; i < echo.calls->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (echo.calls, i), &echo);
+  g_ptr_array_unref (echo.calls);
+  client_free (client);
+  helper_stop (helper);
+}
+
+typedef struct
+{
   Helper *helper;
   Client *alice;
   Client *bob;
@@ -1732,6 +1802,7 @@ main (int   argc,
   g_test_add_func ("/helper/sip/register/interval-too-brief", test_register_interval_too_brief);
   g_test_add_func ("/helper/sip/options", test_options);
   g_test_add_func ("/helper/sip/echo", test_echo);
+  g_test_add_func ("/helper/sip/echo/limit", test_echo_limit);
   g_test_add_func ("/helper/sip/call/udp", test_call_between_users_udp);
   g_test_add_func ("/helper/sip/call/tcp", test_call_between_users_tcp);
   g_test_add_func ("/helper/sip/call/unknown-user", test_call_unknown_user);

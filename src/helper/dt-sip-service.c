@@ -46,6 +46,10 @@
 
 #define ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, SUBSCRIBE"
 #define N_KINDS 3
+/* Echo calls hold two sockets each: bound their number, and their length,
+ * so that callers who never hang up cannot exhaust descriptors. */
+#define MAX_ECHO_CALLS 256
+#define MAX_EXTENSION_CALL_S 3600
 
 enum {
   PROP_0,
@@ -119,6 +123,7 @@ struct _Call
   DtSdp              *offer;       /* what the extension answered, for re-INVITEs */
   guint64             session_id;
   guint               status;
+  guint               length_limit_id;
 };
 
 struct _DtSipService
@@ -143,6 +148,7 @@ struct _DtSipService
   GPtrArray          *calls;       /* of Call */
   GPtrArray          *subscriptions; /* of Subscription */
   DtRtpReflector     *sink;        /* the `answer` extension's media port */
+  guint               n_reflectors;
   guint               sweep_id;
 };
 
@@ -941,6 +947,9 @@ handle_subscribe (DtSipService     *self,
 static void
 call_free (Call *call)
 {
+  g_clear_handle_id (&call->length_limit_id, g_source_remove);
+  if (call->media != NULL)
+    call->service->n_reflectors--;
   g_free (call->call_id);
   g_free (call->from);
   g_free (call->to);
@@ -1170,6 +1179,18 @@ on_extension_reinvite (DtSipDialog *dialog,
     g_debug ("re-INVITE not answered: %s", error->message);
 }
 
+static gboolean
+on_call_length_limit (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->length_limit_id = 0;
+  g_signal_handlers_disconnect_by_data (call->a, call);
+  hang_up (call->a);
+  call_end (call, 200, "maximum call length");
+  return G_SOURCE_REMOVE;
+}
+
 static void
 answer_extension (DtSipService *self,
                   DtSipDialog  *dialog,
@@ -1178,16 +1199,26 @@ answer_extension (DtSipService *self,
 {
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
-  Call *call = call_new (self, dialog);
+  Call *call;
   guint code = 0;
 
+  if (reflect && self->n_reflectors >= MAX_ECHO_CALLS)
+    {
+      /* RFC 3261 §21.5.4 */
+      dt_sip_dialog_reject (dialog, 503, "Too Many Echo Calls", NULL);
+      return;
+    }
+
+  call = call_new (self, dialog);
   if (reflect)
     {
       /* A socket pair per call, closed when the call ends. */
       call->media = dt_rtp_reflector_new (self->address, TRUE, &error);
+      if (call->media != NULL)
+        self->n_reflectors++;
       if (call->media == NULL)
         {
-          g_warning ("No media socket for the echo: %s", error->message);
+          g_message ("No media socket for the echo: %s", error->message);
           dt_sip_dialog_reject (dialog, 503, "Service Unavailable", NULL);
           call_end (call, 503, "no media socket");
           return;
@@ -1198,7 +1229,7 @@ answer_extension (DtSipService *self,
       self->sink = dt_rtp_reflector_new (self->address, FALSE, &error);
       if (self->sink == NULL)
         {
-          g_warning ("No media socket for the answer extension: %s", error->message);
+          g_message ("No media socket for the answer extension: %s", error->message);
           dt_sip_dialog_reject (dialog, 503, "Service Unavailable", NULL);
           call_end (call, 503, "no media socket");
           return;
@@ -1224,6 +1255,8 @@ answer_extension (DtSipService *self,
       return;
     }
   call->status = 200;
+  call->length_limit_id = g_timeout_add_seconds (MAX_EXTENSION_CALL_S, on_call_length_limit,
+                                                 call);
 }
 
 /* The callee's leg of a call between users. */
