@@ -106,6 +106,33 @@ test_account_label (void)
   g_assert_cmpstr (label3, ==, "Work phone");
 }
 
+static void
+test_account_voicemail (void)
+{
+  g_autoptr(DtAccount) account = dt_account_new (NULL, "sip");
+  guint n_notified = 0;
+
+  g_assert_false (dt_account_get_messages_waiting (account));
+  g_assert_cmpuint (dt_account_get_new_messages (account), ==, 0);
+  g_signal_connect (account, "notify", G_CALLBACK (count_notify), &n_notified);
+
+  dt_account_set_voicemail (account, TRUE, 2, 8);
+  g_assert_true (dt_account_get_messages_waiting (account));
+  g_assert_cmpuint (dt_account_get_new_messages (account), ==, 2);
+  g_assert_cmpuint (dt_account_get_old_messages (account), ==, 8);
+  g_assert_cmpuint (n_notified, ==, 3);
+
+  /* The same report again changes nothing and says nothing. */
+  dt_account_set_voicemail (account, TRUE, 2, 8);
+  g_assert_cmpuint (n_notified, ==, 3);
+
+  dt_account_set_voicemail (account, FALSE, 0, 10);
+  g_assert_false (dt_account_get_messages_waiting (account));
+  g_assert_cmpuint (dt_account_get_new_messages (account), ==, 0);
+  g_assert_cmpuint (dt_account_get_old_messages (account), ==, 10);
+  g_assert_cmpuint (n_notified, ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -115,6 +142,7 @@ main (int   argc,
   g_test_add_func ("/account/properties", test_account_properties);
   g_test_add_func ("/account/state", test_account_state);
   g_test_add_func ("/account/label", test_account_label);
+  g_test_add_func ("/account/voicemail", test_account_voicemail);
 
   return g_test_run ();
 }

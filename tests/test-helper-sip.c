@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include "dt-sdp.h"
@@ -154,11 +155,19 @@ helper_has_event (Helper     *helper,
   return FALSE;
 }
 
+/* A test that fails half-way must not leave its helper behind. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static Helper *
 helper_start (const char *first_arg,
               ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   const char *path = g_getenv ("DIALTONE_HELPER");
   Helper *helper = g_new0 (Helper, 1);
@@ -177,9 +186,11 @@ helper_start (const char *first_arg,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  helper->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                       | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  helper->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                  &error);
   g_assert_no_error (error);
   helper->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (helper->process));
   helper->in = g_object_ref (g_subprocess_get_stdin_pipe (helper->process));
@@ -334,7 +345,7 @@ client_new (Helper             *helper,
                                                                 : helper->port);
   g_autoptr(GError) error = NULL;
   g_autofree char *sent_by = NULL;
-  g_autoptr(DtSipClock) clock = dt_sip_clock_new_system ();
+  g_autoptr(DtClock) clock = dt_clock_new_system ();
   Client *client = g_new0 (Client, 1);
   guint16 port = 0;
 

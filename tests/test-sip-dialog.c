@@ -27,7 +27,7 @@ typedef void     (*TamperFunc) (Fixture *f, char from, DtSipMessage *message);
 
 struct _Fixture
 {
-  DtSipClock      *clock;
+  DtClock      *clock;
   DtSipUserAgent  *a;
   DtSipUserAgent  *b;
   GArray          *wire;          /* of Wire */
@@ -70,7 +70,7 @@ on_send (DtSipUserAgent *ua,
 {
   Fixture *f = user_data;
   char from = ua == f->a ? 'A' : 'B';
-  Wire wire = { from, dt_sip_clock_now_ms (f->clock), copy_message (message), FALSE };
+  Wire wire = { from, dt_clock_now_ms (f->clock), copy_message (message), FALSE };
 
   if (f->drop && (f->drop_limit == 0 || f->n_dropped < f->drop_limit)
       && f->drop (f, from, message))
@@ -125,7 +125,7 @@ run_for (Fixture *f,
   pump (f);
   for (guint t = 0; t < ms; t += 10)
     {
-      dt_sip_clock_advance (f->clock, 10);
+      dt_clock_advance (f->clock, 10);
       pump (f);
     }
 }
@@ -282,7 +282,7 @@ static void
 fixture_set_up_timers (Fixture           *f,
                        const DtSipTimers *timers_a)
 {
-  f->clock = dt_sip_clock_new_manual ();
+  f->clock = dt_clock_new_manual ();
   f->a = dt_sip_user_agent_new (f->clock, timers_a, on_send, NULL, f);
   f->b = dt_sip_user_agent_new (f->clock, NULL, on_send, NULL, f);
   dt_sip_user_agent_set_local (f->a, "UDP", "a.example:5060", "sip:alice@a.example:5060", FALSE);
@@ -333,8 +333,8 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (f->a);
   g_assert_finalize_object (f->b);
   g_clear_object (&f->auth_server);
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (f->clock), ==, 0);
-  dt_sip_clock_unref (f->clock);
+  g_assert_cmpuint (dt_clock_get_n_pending (f->clock), ==, 0);
+  dt_clock_unref (f->clock);
   g_array_unref (f->wire);
   g_ptr_array_unref (f->events);
 }
@@ -893,7 +893,7 @@ test_no_ack (Fixture       *f,
   f->drop = drop_acks;
   start_call (f);
   pump (f);
-  start = dt_sip_clock_now_ms (f->clock);
+  start = dt_clock_now_ms (f->clock);
   g_assert_true (dt_sip_dialog_accept (incoming (f, 0), NULL, &error));
   run_for (f, 33000);
 
@@ -936,7 +936,7 @@ test_lost_ack (Fixture       *f,
   f->drop_limit = 4;
   start_call (f);
   pump (f);
-  start = dt_sip_clock_now_ms (f->clock);
+  start = dt_clock_now_ms (f->clock);
   g_assert_true (dt_sip_dialog_accept (incoming (f, 0), NULL, &error));
   run_for (f, 20000);
 

@@ -18,7 +18,7 @@ typedef struct
 
 typedef struct
 {
-  DtSipClock            *clock;
+  DtClock            *clock;
   DtSipTransactionLayer *layer;
   GArray                *sent;           /* of Sent */
   gboolean               fail_sends;
@@ -45,7 +45,7 @@ on_send (DtSipTransactionLayer *layer,
          gpointer               user_data)
 {
   Fixture *fixture = user_data;
-  Sent sent = { dt_sip_clock_now_ms (fixture->clock), dt_sip_message_ref (message) };
+  Sent sent = { dt_clock_now_ms (fixture->clock), dt_sip_message_ref (message) };
 
   g_assert_cmpstr (peer, ==, "peer");
   if (fixture->fail_sends)
@@ -105,7 +105,7 @@ on_response (DtSipTransaction *tx,
              gpointer          user_data)
 {
   Fixture *fixture = user_data;
-  gint64 now = dt_sip_clock_now_ms (fixture->clock);
+  gint64 now = dt_clock_now_ms (fixture->clock);
 
   g_ptr_array_add (fixture->responses, response ? dt_sip_message_ref (response) : NULL);
   g_array_append_val (fixture->response_times, now);
@@ -122,7 +122,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->clock = dt_sip_clock_new_manual ();
+  fixture->clock = dt_clock_new_manual ();
   fixture->layer = dt_sip_transaction_layer_new (fixture->clock, NULL, &callbacks,
                                                  on_peer_free, fixture);
   fixture->sent = g_array_new (FALSE, TRUE, sizeof (Sent));
@@ -139,8 +139,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_clear_pointer (&fixture->server_tx, dt_sip_transaction_unref);
   dt_sip_transaction_layer_free (fixture->layer);
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (fixture->clock), ==, 0);
-  dt_sip_clock_unref (fixture->clock);
+  g_assert_cmpuint (dt_clock_get_n_pending (fixture->clock), ==, 0);
+  dt_clock_unref (fixture->clock);
   g_array_unref (fixture->sent);
   g_ptr_array_unref (fixture->responses);
   g_array_unref (fixture->response_times);
@@ -203,10 +203,10 @@ static void
 advance_to (Fixture *fixture,
             gint64   ms)
 {
-  gint64 now = dt_sip_clock_now_ms (fixture->clock);
+  gint64 now = dt_clock_now_ms (fixture->clock);
 
   g_assert_cmpint (ms, >=, now);
-  dt_sip_clock_advance (fixture->clock, ms - now);
+  dt_clock_advance (fixture->clock, ms - now);
 }
 
 static void
@@ -253,7 +253,7 @@ test_client_invite_timeout_udp (Fixture       *fixture,
   g_assert_cmpint (dt_sip_transaction_get_state (tx), ==, DT_SIP_TRANSACTION_TERMINATED);
   g_assert_cmpint (dt_sip_transaction_get_end (tx), ==, DT_SIP_TRANSACTION_END_TIMEOUT);
   g_assert_cmpuint (dt_sip_transaction_layer_get_n_transactions (fixture->layer), ==, 0);
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (fixture->clock), ==, 0);
+  g_assert_cmpuint (dt_clock_get_n_pending (fixture->clock), ==, 0);
 }
 
 /* Over TCP nothing is retransmitted; timer B still applies. */
@@ -669,7 +669,7 @@ test_server_matching (Fixture       *fixture,
 static void
 test_scaled_timers (void)
 {
-  g_autoptr(DtSipClock) clock = dt_sip_clock_new_manual ();
+  g_autoptr(DtClock) clock = dt_clock_new_manual ();
   DtSipTimers timers = { 50, 400, 500 };
   Fixture fixture = { 0 };
   g_autoptr(DtSipMessage) invite = make_request ("INVITE", "z9hG4bKfast", "10.0.0.1:5060", 1);
@@ -684,7 +684,7 @@ test_scaled_timers (void)
   fixture.layer = dt_sip_transaction_layer_new (clock, &timers, &callbacks, NULL, &fixture);
 
   tx = start_client (&fixture, invite);
-  dt_sip_clock_advance (clock, 3200);
+  dt_clock_advance (clock, 3200);
   assert_send_times (&fixture, expected, G_N_ELEMENTS (expected));
   g_assert_cmpint (dt_sip_transaction_get_end (tx), ==, DT_SIP_TRANSACTION_END_TIMEOUT);
   g_assert_cmpint (g_array_index (fixture.response_times, gint64, 0), ==, 3200);
@@ -703,13 +703,13 @@ test_layer_free (Fixture       *fixture,
   g_autoptr(DtSipMessage) invite = make_request ("INVITE", "z9hG4bKfree", "10.0.0.1:5060", 1);
   g_autoptr(DtSipTransaction) tx = start_client (fixture, invite);
 
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (fixture->clock), ==, 2);
+  g_assert_cmpuint (dt_clock_get_n_pending (fixture->clock), ==, 2);
   dt_sip_transaction_layer_free (fixture->layer);
   fixture->layer = dt_sip_transaction_layer_new (fixture->clock, NULL, &callbacks,
                                                  on_peer_free, fixture);
   g_assert_cmpint (dt_sip_transaction_get_end (tx), ==, DT_SIP_TRANSACTION_END_CANCELLED);
   g_assert_cmpuint (fixture->responses->len, ==, 0);
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (fixture->clock), ==, 0);
+  g_assert_cmpuint (dt_clock_get_n_pending (fixture->clock), ==, 0);
 }
 
 static void
@@ -733,26 +733,26 @@ on_system_timer (gpointer user_data)
 static void
 test_system_clock (void)
 {
-  g_autoptr(DtSipClock) clock = dt_sip_clock_new_system ();
+  g_autoptr(DtClock) clock = dt_clock_new_system ();
   gboolean fired = FALSE;
   gboolean never = FALSE;
-  gint64 start = dt_sip_clock_now_ms (clock);
+  gint64 start = dt_clock_now_ms (clock);
   guint id;
 
-  dt_sip_clock_add (clock, 20, on_system_timer, &fired);
-  id = dt_sip_clock_add (clock, 10, on_system_timer, &never);
-  dt_sip_clock_remove (clock, id);
+  dt_clock_add (clock, 20, on_system_timer, &fired);
+  id = dt_clock_add (clock, 10, on_system_timer, &never);
+  dt_clock_remove (clock, id);
   while (!fired)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_false (never);
-  g_assert_cmpint (dt_sip_clock_now_ms (clock) - start, >=, 20);
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (clock), ==, 0);
+  g_assert_cmpint (dt_clock_now_ms (clock) - start, >=, 20);
+  g_assert_cmpuint (dt_clock_get_n_pending (clock), ==, 0);
 }
 
 typedef struct
 {
-  DtSipClock *clock;
+  DtClock *clock;
   GString    *order;
   guint       n_fired;
 } ClockOrder;
@@ -781,7 +781,7 @@ on_timer_sets_another (gpointer user_data)
 
   on_marked_timer (mark);
   late_mark = (ClockMark) { mark->shared, 'z' };
-  dt_sip_clock_add (mark->shared->clock, 0, on_marked_timer, &late_mark);
+  dt_clock_add (mark->shared->clock, 0, on_marked_timer, &late_mark);
 }
 
 static gboolean
@@ -797,28 +797,28 @@ all_fired (ClockOrder *order,
 static void
 test_system_clock_order (void)
 {
-  ClockOrder order = { dt_sip_clock_new_system (), g_string_new (NULL), 0 };
+  ClockOrder order = { dt_clock_new_system (), g_string_new (NULL), 0 };
   ClockMark marks[] = {
     { &order, 'c' }, { &order, 'a' }, { &order, 'b' }, { &order, 'x' }, { &order, 'd' },
   };
   guint cancelled;
   gboolean never = FALSE;
 
-  dt_sip_clock_add (order.clock, 30, on_marked_timer, &marks[0]);
-  dt_sip_clock_add (order.clock, 10, on_marked_timer, &marks[1]);
-  dt_sip_clock_add (order.clock, 20, on_timer_sets_another, &marks[2]);
-  cancelled = dt_sip_clock_add (order.clock, 15, on_marked_timer, &marks[3]);
-  dt_sip_clock_add (order.clock, 30, on_marked_timer, &marks[4]);
-  dt_sip_clock_remove (order.clock, cancelled);
-  dt_sip_clock_add (order.clock, 60000, on_system_timer, &never);
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (order.clock), ==, 5);
+  dt_clock_add (order.clock, 30, on_marked_timer, &marks[0]);
+  dt_clock_add (order.clock, 10, on_marked_timer, &marks[1]);
+  dt_clock_add (order.clock, 20, on_timer_sets_another, &marks[2]);
+  cancelled = dt_clock_add (order.clock, 15, on_marked_timer, &marks[3]);
+  dt_clock_add (order.clock, 30, on_marked_timer, &marks[4]);
+  dt_clock_remove (order.clock, cancelled);
+  dt_clock_add (order.clock, 60000, on_system_timer, &never);
+  g_assert_cmpuint (dt_clock_get_n_pending (order.clock), ==, 5);
 
   while (!all_fired (&order, 5))
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (order.order->str, ==, "abzcd");
-  g_assert_cmpuint (dt_sip_clock_get_n_pending (order.clock), ==, 1);
+  g_assert_cmpuint (dt_clock_get_n_pending (order.clock), ==, 1);
 
-  dt_sip_clock_unref (order.clock);
+  dt_clock_unref (order.clock);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_false (never);

@@ -30,6 +30,9 @@ enum {
   PROP_ENABLED,
   PROP_STATE,
   PROP_FAILURE_REASON,
+  PROP_MESSAGES_WAITING,
+  PROP_NEW_MESSAGES,
+  PROP_OLD_MESSAGES,
   N_PROPS
 };
 
@@ -49,6 +52,10 @@ struct _DtAccount
 
   DtAccountState  state;
   char           *failure_reason;
+
+  gboolean        messages_waiting;
+  guint           new_messages;
+  guint           old_messages;
 };
 
 G_DEFINE_FINAL_TYPE (DtAccount, dt_account, G_TYPE_OBJECT)
@@ -101,6 +108,15 @@ dt_account_get_property (GObject    *object,
       break;
     case PROP_FAILURE_REASON:
       g_value_set_string (value, self->failure_reason);
+      break;
+    case PROP_MESSAGES_WAITING:
+      g_value_set_boolean (value, self->messages_waiting);
+      break;
+    case PROP_NEW_MESSAGES:
+      g_value_set_uint (value, self->new_messages);
+      break;
+    case PROP_OLD_MESSAGES:
+      g_value_set_uint (value, self->old_messages);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -241,6 +257,17 @@ dt_account_class_init (DtAccountClass *klass)
     g_param_spec_string ("failure-reason", NULL, NULL,
                          NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /* Voicemail, as the server last reported it (for SIP, RFC 3842). */
+  props[PROP_MESSAGES_WAITING] =
+    g_param_spec_boolean ("messages-waiting", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_NEW_MESSAGES] =
+    g_param_spec_uint ("new-messages", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_OLD_MESSAGES] =
+    g_param_spec_uint ("old-messages", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
@@ -455,6 +482,83 @@ dt_account_set_state (DtAccount      *self,
       g_object_notify_by_pspec (object, props[PROP_STATE]);
     }
   g_object_thaw_notify (object);
+}
+
+/**
+ * dt_account_set_voicemail:
+ * @messages_waiting: whether the mailbox says messages are waiting
+ * @new_messages: new voice messages
+ * @old_messages: old voice messages
+ *
+ * For backends: what the server last said about the account's mailbox.
+ */
+void
+dt_account_set_voicemail (DtAccount *self,
+                          gboolean   messages_waiting,
+                          guint      new_messages,
+                          guint      old_messages)
+{
+  GObject *object = (GObject *) self;
+
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  messages_waiting = !!messages_waiting;
+  g_object_freeze_notify (object);
+  if (self->messages_waiting != messages_waiting)
+    {
+      self->messages_waiting = messages_waiting;
+      g_object_notify_by_pspec (object, props[PROP_MESSAGES_WAITING]);
+    }
+  if (self->new_messages != new_messages)
+    {
+      self->new_messages = new_messages;
+      g_object_notify_by_pspec (object, props[PROP_NEW_MESSAGES]);
+    }
+  if (self->old_messages != old_messages)
+    {
+      self->old_messages = old_messages;
+      g_object_notify_by_pspec (object, props[PROP_OLD_MESSAGES]);
+    }
+  g_object_thaw_notify (object);
+}
+
+/**
+ * dt_account_get_messages_waiting:
+ *
+ * Returns: whether the account's mailbox has messages waiting
+ */
+gboolean
+dt_account_get_messages_waiting (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), FALSE);
+
+  return self->messages_waiting;
+}
+
+/**
+ * dt_account_get_new_messages:
+ *
+ * Returns: how many new voice messages wait
+ */
+guint
+dt_account_get_new_messages (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), 0);
+
+  return self->new_messages;
+}
+
+/**
+ * dt_account_get_old_messages:
+ *
+ * Returns: how many old voice messages are kept
+ */
+guint
+dt_account_get_old_messages (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), 0);
+
+  return self->old_messages;
 }
 
 /**

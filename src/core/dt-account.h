@@ -61,6 +61,14 @@ void            dt_account_set_state          (DtAccount      *self,
                                                DtAccountState  state,
                                                const char     *failure_reason);
 
+void            dt_account_set_voicemail      (DtAccount  *self,
+                                               gboolean    messages_waiting,
+                                               guint       new_messages,
+                                               guint       old_messages);
+gboolean        dt_account_get_messages_waiting (DtAccount *self);
+guint           dt_account_get_new_messages   (DtAccount  *self);
+guint           dt_account_get_old_messages   (DtAccount  *self);
+
 char           *dt_account_dup_label          (DtAccount  *self);
 
 G_END_DECLS

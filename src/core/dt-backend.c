@@ -17,6 +17,7 @@
 
 enum {
   INCOMING_CALL,
+  CALL_ADDED,
   N_SIGNALS
 };
 
@@ -36,6 +37,22 @@ dt_backend_default_init (DtBackendInterface *iface)
    */
   signals[INCOMING_CALL] =
     g_signal_new ("incoming-call",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, DT_TYPE_ACCOUNT, DT_TYPE_CALL);
+
+  /**
+   * DtBackend::call-added:
+   * @account: the account the call belongs to
+   * @call: the new call
+   *
+   * The backend placed a call by itself, one nobody dialled here: the call
+   * a transfer asks for (SIP REFER, RFC 3515), for example. Handlers take a
+   * reference to @call if they keep it.
+   */
+  signals[CALL_ADDED] =
+    g_signal_new ("call-added",
                   G_TYPE_FROM_INTERFACE (iface),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -216,4 +233,21 @@ dt_backend_emit_incoming_call (DtBackend *self,
   g_return_if_fail (DT_IS_CALL (call));
 
   g_signal_emit (self, signals[INCOMING_CALL], 0, account, call);
+}
+
+/**
+ * dt_backend_emit_call_added:
+ *
+ * For backends: announces a call the backend placed by itself.
+ */
+void
+dt_backend_emit_call_added (DtBackend *self,
+                            DtAccount *account,
+                            DtCall    *call)
+{
+  g_return_if_fail (DT_IS_BACKEND (self));
+  g_return_if_fail (DT_IS_ACCOUNT (account));
+  g_return_if_fail (DT_IS_CALL (call));
+
+  g_signal_emit (self, signals[CALL_ADDED], 0, account, call);
 }

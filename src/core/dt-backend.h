@@ -83,5 +83,8 @@ DtCall   *dt_backend_dial_finish       (DtBackend     *self,
 void      dt_backend_emit_incoming_call (DtBackend *self,
                                          DtAccount *account,
                                          DtCall    *call);
+void      dt_backend_emit_call_added    (DtBackend *self,
+                                         DtAccount *account,
+                                         DtCall    *call);
 
 G_END_DECLS

@@ -135,7 +135,7 @@ struct _DtSipService
 
   GHashTable         *users;       /* name → User */
   DtSipAuthServer    *auth;
-  DtSipClock         *clock;
+  DtClock         *clock;
   DtSipTransport     *transport;
   Slot                slots[N_KINDS];
   GInetAddress       *address;
@@ -947,7 +947,8 @@ handle_subscribe (DtSipService     *self,
 static void
 call_free (Call *call)
 {
-  g_clear_handle_id (&call->length_limit_id, g_source_remove);
+  if (call->length_limit_id != 0)
+    dt_clock_remove (call->service->clock, call->length_limit_id);
   if (call->media != NULL)
     call->service->n_reflectors--;
   g_free (call->call_id);
@@ -1179,7 +1180,7 @@ on_extension_reinvite (DtSipDialog *dialog,
     g_debug ("re-INVITE not answered: %s", error->message);
 }
 
-static gboolean
+static void
 on_call_length_limit (gpointer user_data)
 {
   Call *call = user_data;
@@ -1188,7 +1189,6 @@ on_call_length_limit (gpointer user_data)
   g_signal_handlers_disconnect_by_data (call->a, call);
   hang_up (call->a);
   call_end (call, 200, "maximum call length");
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1255,8 +1255,9 @@ answer_extension (DtSipService *self,
       return;
     }
   call->status = 200;
-  call->length_limit_id = g_timeout_add_seconds (MAX_EXTENSION_CALL_S, on_call_length_limit,
-                                                 call);
+  /* On the stack's clock: one main loop source for every call's limit. */
+  call->length_limit_id = dt_clock_add (self->clock, MAX_EXTENSION_CALL_S * 1000,
+                                        on_call_length_limit, call);
 }
 
 /* The callee's leg of a call between users. */
@@ -1758,7 +1759,7 @@ dt_sip_service_finalize (GObject *object)
   g_hash_table_unref (self->flows);
   g_ptr_array_unref (self->calls);
   g_ptr_array_unref (self->subscriptions);
-  g_clear_pointer (&self->clock, dt_sip_clock_unref);
+  g_clear_pointer (&self->clock, dt_clock_unref);
 
   G_OBJECT_CLASS (dt_sip_service_parent_class)->finalize (object);
 }
@@ -1985,7 +1986,7 @@ dt_sip_service_start (DtSipService     *self,
   self->host = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
                ? g_strdup_printf ("[%s]", ip) : g_strdup (ip);
   if (self->clock == NULL)
-    self->clock = dt_sip_clock_new_system ();
+    self->clock = dt_clock_new_system ();
 
   for (guint kind = 0; kind < N_KINDS; kind++)
     {

@@ -29,7 +29,7 @@
  * dialog (answered 501).
  */
 
-#define ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS"
+#define ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER"
 
 enum {
   PROP_0,
@@ -47,6 +47,7 @@ enum {
   DIALOG_ACK,
   DIALOG_REINVITE,
   DIALOG_REINVITE_DONE,
+  DIALOG_REQUEST,
   N_DIALOG_SIGNALS
 };
 
@@ -64,7 +65,7 @@ struct _DtSipUserAgent
 {
   GObject                 parent_instance;
 
-  DtSipClock             *clock;
+  DtClock             *clock;
   DtSipTimers             timers;
   DtSipTransactionLayer  *layer;
   DtSipUserAgentSendFunc  send_func;
@@ -84,7 +85,7 @@ struct _DtSipDialog
   GObject           parent_instance;
 
   DtSipUserAgent   *ua;              /* borrowed; NULL once released */
-  DtSipClock       *clock;
+  DtClock       *clock;
   DtSipDialogState  state;
   gboolean          outgoing;
   gboolean          hidden;          /* an extra fork, kept to ACK and BYE */
@@ -129,6 +130,9 @@ G_DEFINE_FINAL_TYPE (DtSipUserAgent, dt_sip_user_agent, G_TYPE_OBJECT)
 G_DEFINE_FINAL_TYPE (DtSipDialog, dt_sip_dialog, G_TYPE_OBJECT)
 
 static void dialog_send_bye (DtSipDialog *self);
+static gboolean ua_offer_request (DtSipUserAgent   *ua,
+                                  DtSipTransaction *tx,
+                                  DtSipMessage     *request);
 
 /* --- helpers ----------------------------------------------------------- */
 
@@ -284,7 +288,7 @@ dialog_new (DtSipUserAgent *ua,
   DtSipDialog *self = g_object_new (DT_SIP_TYPE_DIALOG, NULL);
 
   self->ua = ua;
-  self->clock = dt_sip_clock_ref (ua->clock);
+  self->clock = dt_clock_ref (ua->clock);
   self->outgoing = outgoing;
   self->local_cseq = random_cseq ();
   g_ptr_array_add (ua->dialogs, g_object_ref (self));
@@ -295,9 +299,9 @@ static void
 stop_timers (DtSipDialog *self)
 {
   if (self->retransmit_timer != 0)
-    dt_sip_clock_remove (self->clock, self->retransmit_timer);
+    dt_clock_remove (self->clock, self->retransmit_timer);
   if (self->ack_timer != 0)
-    dt_sip_clock_remove (self->clock, self->ack_timer);
+    dt_clock_remove (self->clock, self->ack_timer);
   self->retransmit_timer = 0;
   self->ack_timer = 0;
 }
@@ -421,6 +425,11 @@ build_request (DtSipDialog *self,
     {
       ua_add_contact (self->ua, request);
       dt_sip_message_append_header (request, "Allow", ALLOW);
+    }
+  else if (g_str_equal (method, "REFER"))
+    {
+      /* RFC 3515 §2.4.1: a REFER sets up a subscription, so it names us. */
+      ua_add_contact (self->ua, request);
     }
   return request;
 }
@@ -871,7 +880,7 @@ on_2xx_retransmit (gpointer user_data)
     ua_send (self->ua, self->response_2xx, dt_sip_transaction_get_peer (self->server_tx));
 
   self->retransmit_ms = MIN (self->retransmit_ms * 2, self->ua->timers.t2_ms);
-  self->retransmit_timer = dt_sip_clock_add (self->clock, self->retransmit_ms,
+  self->retransmit_timer = dt_clock_add (self->clock, self->retransmit_ms,
                                              on_2xx_retransmit, self);
 }
 
@@ -882,7 +891,7 @@ on_ack_timeout (gpointer user_data)
 
   self->ack_timer = 0;
   if (self->retransmit_timer != 0)
-    dt_sip_clock_remove (self->clock, self->retransmit_timer);
+    dt_clock_remove (self->clock, self->retransmit_timer);
   self->retransmit_timer = 0;
   g_clear_pointer (&self->response_2xx, dt_sip_message_unref);
 
@@ -901,9 +910,9 @@ start_2xx_retransmit (DtSipDialog  *self,
   self->response_2xx = dt_sip_message_ref (response);
   self->response_2xx_cseq = message_cseq (response);
   self->retransmit_ms = self->ua->timers.t1_ms;
-  self->retransmit_timer = dt_sip_clock_add (self->clock, self->retransmit_ms,
+  self->retransmit_timer = dt_clock_add (self->clock, self->retransmit_ms,
                                              on_2xx_retransmit, self);
-  self->ack_timer = dt_sip_clock_add (self->clock, 64 * self->ua->timers.t1_ms,
+  self->ack_timer = dt_clock_add (self->clock, 64 * self->ua->timers.t1_ms,
                                       on_ack_timeout, self);
 }
 
@@ -994,6 +1003,14 @@ handle_in_dialog (DtSipDialog      *self,
       return;
     }
 
+  {
+    gboolean handled = FALSE;
+
+    /* REFER, NOTIFY and the rest belong to whoever uses the dialog. */
+    g_signal_emit (self, dialog_signals[DIALOG_REQUEST], 0, tx, request, &handled);
+    if (handled)
+      return;
+  }
   respond_simple (tx, request, 501, "Not Implemented", NULL);
 }
 
@@ -1125,18 +1142,11 @@ layer_request (DtSipTransactionLayer *layer,
       return;
     }
 
-  /* Requests this core has no dialog for (REGISTER, SUBSCRIBE, a NOTIFY in
-   * a subscription) may belong to the application. */
-  if (!g_str_equal (method, "INVITE") && !g_str_equal (method, "BYE"))
-    {
-      gboolean handled = FALSE;
-
-      g_signal_emit (ua, ua_signals[UA_REQUEST], 0, tx, request, &handled);
-      if (handled)
-        return;
-    }
-
-  /* §12.2.2: a request with a To tag for a dialog unknown here. */
+  /* §12.2.2: a request with a To tag for a dialog unknown here, unless it
+   * belongs to a dialog someone else keeps (a subscription's NOTIFY). */
+  if (dt_sip_message_get_to_tag (request) != NULL && !g_str_equal (method, "BYE")
+      && ua_offer_request (ua, tx, request))
+    return;
   if (dt_sip_message_get_to_tag (request) != NULL || g_str_equal (method, "BYE"))
     {
       respond_simple (tx, request, 481, "Call/Transaction Does Not Exist", NULL);
@@ -1144,15 +1154,26 @@ layer_request (DtSipTransactionLayer *layer,
     }
 
   if (g_str_equal (method, "INVITE"))
-    {
-      handle_new_invite (ua, tx, request);
-      return;
-    }
-
-  if (g_str_equal (method, "OPTIONS"))
+    handle_new_invite (ua, tx, request);
+  else if (ua_offer_request (ua, tx, request))
+    return;
+  else if (g_str_equal (method, "OPTIONS"))
     respond_simple (tx, request, 200, "OK", NULL);
   else
     respond_simple (tx, request, 405, "Method Not Allowed", NULL);
+}
+
+/* Requests outside INVITE dialogs that the agent does not answer itself
+ * (NOTIFY, MESSAGE, OPTIONS) go to the ::request handlers first. */
+static gboolean
+ua_offer_request (DtSipUserAgent   *ua,
+                  DtSipTransaction *tx,
+                  DtSipMessage     *request)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit (ua, ua_signals[UA_REQUEST], 0, tx, request, &handled);
+  return handled;
 }
 
 static void
@@ -1238,7 +1259,7 @@ dt_sip_dialog_finalize (GObject *object)
   DtSipDialog *self = DT_SIP_DIALOG (object);
 
   stop_timers (self);
-  dt_sip_clock_unref (self->clock);
+  dt_clock_unref (self->clock);
   g_free (self->call_id);
   g_free (self->local_tag);
   g_free (self->remote_tag);
@@ -1353,6 +1374,20 @@ dt_sip_dialog_class_init (DtSipDialogClass *klass)
   dialog_signals[DIALOG_REINVITE_DONE] =
     g_signal_new ("reinvite-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BYTES);
+  /**
+   * DtSipDialog::request:
+   * @tx: the server transaction to answer with dt_sip_transaction_respond()
+   * @request: a request in the dialog other than INVITE, ACK, CANCEL or BYE
+   *
+   * A REFER, NOTIFY, INFO or similar arrived in the dialog. A handler that
+   * answers it returns %TRUE; otherwise the dialog answers 501.
+   *
+   * Returns: %TRUE when the request was answered
+   */
+  dialog_signals[DIALOG_REQUEST] =
+    g_signal_new ("request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, DT_TYPE_SIP_TRANSACTION, DT_TYPE_SIP_MESSAGE);
 }
 
 static void
@@ -1391,7 +1426,7 @@ dt_sip_user_agent_finalize (GObject *object)
 {
   DtSipUserAgent *self = DT_SIP_USER_AGENT (object);
 
-  g_clear_pointer (&self->clock, dt_sip_clock_unref);
+  g_clear_pointer (&self->clock, dt_clock_unref);
   g_free (self->transport);
   g_free (self->sent_by);
   g_free (self->contact_uri);
@@ -1422,16 +1457,16 @@ dt_sip_user_agent_class_init (DtSipUserAgentClass *klass)
 
   /**
    * DtSipUserAgent::request:
-   * @tx: the new server transaction
+   * @tx: the server transaction to answer with dt_sip_transaction_respond()
    * @request: the request
    *
-   * A request that no INVITE dialog of this agent takes, other than INVITE,
-   * BYE, CANCEL and ACK: REGISTER, SUBSCRIBE, OPTIONS, or a NOTIFY in a
-   * subscription the application keeps. A handler that answers it through
-   * dt_sip_transaction_respond() returns %TRUE; when none does, OPTIONS
-   * gets a 200, a request with a To tag a 481, and any other a 405 (§8.2.1).
+   * A request outside any INVITE dialog: a NOTIFY (in a subscription's
+   * dialog or unsolicited), MESSAGE, OPTIONS or another method. A handler
+   * that answers it returns %TRUE; when none does, the agent answers OPTIONS
+   * with 200, a request with an unknown To tag with 481, and the rest with
+   * 405.
    *
-   * Returns: whether the request was answered
+   * Returns: %TRUE when the request was answered
    */
   ua_signals[UA_REQUEST] =
     g_signal_new ("request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -1463,7 +1498,7 @@ dt_sip_user_agent_init (DtSipUserAgent *self)
  * Returns: (transfer full): the user agent
  */
 DtSipUserAgent *
-dt_sip_user_agent_new (DtSipClock             *clock,
+dt_sip_user_agent_new (DtClock             *clock,
                        const DtSipTimers      *timers,
                        DtSipUserAgentSendFunc  send_func,
                        GDestroyNotify          peer_free,
@@ -1475,7 +1510,7 @@ dt_sip_user_agent_new (DtSipClock             *clock,
   g_return_val_if_fail (send_func != NULL, NULL);
 
   self = g_object_new (DT_SIP_TYPE_USER_AGENT, NULL);
-  self->clock = dt_sip_clock_ref (clock);
+  self->clock = dt_clock_ref (clock);
   self->timers = timers ? *timers
                         : (DtSipTimers) { DT_SIP_T1_MS, DT_SIP_T2_MS, DT_SIP_T4_MS };
   self->send_func = send_func;
@@ -1526,6 +1561,60 @@ dt_sip_user_agent_set_local (DtSipUserAgent *self,
   g_free (self->contact_uri);
   self->contact_uri = g_strdup (contact_uri);
   self->reliable = reliable;
+}
+
+/**
+ * dt_sip_user_agent_new_via:
+ *
+ * A Via for a new request outside dialogs, with a fresh branch (§8.1.1.7).
+ *
+ * Returns: (transfer full): the Via value
+ */
+char *
+dt_sip_user_agent_new_via (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), NULL);
+
+  return ua_new_via (self);
+}
+
+/**
+ * dt_sip_user_agent_get_contact_uri:
+ *
+ * Returns: the URI this agent puts in Contact
+ */
+const char *
+dt_sip_user_agent_get_contact_uri (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), NULL);
+
+  return self->contact_uri;
+}
+
+/**
+ * dt_sip_user_agent_get_reliable:
+ *
+ * Returns: whether requests go over TCP or TLS
+ */
+gboolean
+dt_sip_user_agent_get_reliable (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), FALSE);
+
+  return self->reliable;
+}
+
+/**
+ * dt_sip_user_agent_get_clock:
+ *
+ * Returns: (transfer none): the clock the agent's timers run on
+ */
+DtClock *
+dt_sip_user_agent_get_clock (DtSipUserAgent *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_USER_AGENT (self), NULL);
+
+  return self->clock;
 }
 
 /**
@@ -1806,6 +1895,81 @@ dt_sip_dialog_build_request (DtSipDialog *self,
                         && !g_str_equal (method, "CANCEL"), NULL);
 
   return build_request (self, method, ++self->local_cseq);
+}
+
+typedef struct
+{
+  DtSipResponseFunc func;
+  gpointer          user_data;
+  GDestroyNotify    destroy;
+} Forward;
+
+static void
+forward_free (gpointer data)
+{
+  Forward *forward = data;
+
+  if (forward->destroy != NULL)
+    forward->destroy (forward->user_data);
+  g_free (forward);
+}
+
+static void
+on_forwarded_response (DtSipTransaction *tx,
+                       DtSipMessage     *response,
+                       gpointer          user_data)
+{
+  Forward *forward = user_data;
+
+  forward->func (tx, response, forward->user_data);
+}
+
+/**
+ * dt_sip_dialog_send_request:
+ * @request: a request from dt_sip_dialog_build_request()
+ * @func: gets the responses, and %NULL when the transaction ends without one
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data with the transaction
+ *
+ * Sends an in-dialog request, such as a REFER or a NOTIFY, through the
+ * dialog's transaction layer.
+ *
+ * Returns: %FALSE with @error set when it could not be sent
+ */
+gboolean
+dt_sip_dialog_send_request (DtSipDialog       *self,
+                            DtSipMessage      *request,
+                            DtSipResponseFunc  func,
+                            gpointer           user_data,
+                            GDestroyNotify     destroy,
+                            GError           **error)
+{
+  Forward *forward;
+  DtSipTransaction *tx;
+
+  g_return_val_if_fail (DT_SIP_IS_DIALOG (self), FALSE);
+  g_return_val_if_fail (request != NULL && func != NULL, FALSE);
+
+  if (self->ua == NULL || self->state == DT_SIP_DIALOG_STATE_TERMINATED)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The dialog has ended");
+      if (destroy != NULL)
+        destroy (user_data);
+      return FALSE;
+    }
+  forward = g_new0 (Forward, 1);
+  forward->func = func;
+  forward->user_data = user_data;
+  forward->destroy = destroy;
+  tx = dt_sip_transaction_layer_send_request (self->ua->layer, request, NULL, self->ua->reliable,
+                                              on_forwarded_response, forward, error);
+  if (tx == NULL)
+    {
+      forward_free (forward);
+      return FALSE;
+    }
+  dt_sip_transaction_set_user_data_free (tx, forward_free);
+  return TRUE;
 }
 
 static gboolean

@@ -64,7 +64,7 @@ typedef gboolean (*DtSipUserAgentSendFunc) (DtSipUserAgent *ua,
                                             gpointer        peer,
                                             gpointer        user_data);
 
-DtSipUserAgent        *dt_sip_user_agent_new                  (DtSipClock             *clock,
+DtSipUserAgent        *dt_sip_user_agent_new                  (DtClock             *clock,
                                                                const DtSipTimers      *timers,
                                                                DtSipUserAgentSendFunc  send_func,
                                                                GDestroyNotify          peer_free,
@@ -75,6 +75,10 @@ void                   dt_sip_user_agent_set_local            (DtSipUserAgent   
                                                                const char             *sent_by,
                                                                const char             *contact_uri,
                                                                gboolean                reliable);
+char                  *dt_sip_user_agent_new_via              (DtSipUserAgent         *self);
+const char            *dt_sip_user_agent_get_contact_uri      (DtSipUserAgent         *self);
+gboolean               dt_sip_user_agent_get_reliable         (DtSipUserAgent         *self);
+DtClock            *dt_sip_user_agent_get_clock            (DtSipUserAgent         *self);
 void                   dt_sip_user_agent_set_auth_client      (DtSipUserAgent         *self,
                                                                DtSipAuthClient        *auth);
 void                   dt_sip_user_agent_receive              (DtSipUserAgent         *self,
@@ -101,6 +105,12 @@ guint32                dt_sip_dialog_get_local_cseq           (DtSipDialog      
 gboolean               dt_sip_dialog_get_secure               (DtSipDialog            *self);
 DtSipMessage          *dt_sip_dialog_build_request            (DtSipDialog            *self,
                                                                const char             *method);
+gboolean               dt_sip_dialog_send_request             (DtSipDialog            *self,
+                                                               DtSipMessage           *request,
+                                                               DtSipResponseFunc       func,
+                                                               gpointer                user_data,
+                                                               GDestroyNotify          destroy,
+                                                               GError                **error);
 
 /* UAS */
 gboolean               dt_sip_dialog_ring                     (DtSipDialog            *self,

@@ -15,7 +15,7 @@
  *
  * The layer owns every live transaction through a table keyed as §17.1.3
  * and §17.2.3 match messages; a transaction leaves the table when it
- * terminates. Timers come from a DtSipClock, so the tests can wind them.
+ * terminates. Timers come from a DtClock, so the tests can wind them.
  */
 
 /* RFC 3261 §8.1.1.7 */
@@ -23,7 +23,7 @@
 
 struct _DtSipTransactionLayer
 {
-  DtSipClock                     *clock;
+  DtClock                     *clock;
   DtSipTimers                     timers;
   DtSipTransactionLayerCallbacks  callbacks;
   GDestroyNotify                  peer_free;
@@ -56,6 +56,7 @@ struct _DtSipTransaction
   gpointer                user_data;
   GFunc                   terminated_func;
   gpointer                terminated_data;
+  GDestroyNotify          user_data_free;
 };
 
 G_DEFINE_BOXED_TYPE (DtSipTransaction, dt_sip_transaction,
@@ -87,7 +88,7 @@ stop_timer (DtSipTransaction *tx,
             guint            *timer)
 {
   if (*timer != 0 && tx->layer != NULL)
-    dt_sip_clock_remove (tx->layer->clock, *timer);
+    dt_clock_remove (tx->layer->clock, *timer);
   *timer = 0;
 }
 
@@ -229,7 +230,7 @@ linger (DtSipTransaction *tx,
   if (ms == 0)
     terminate (tx, DT_SIP_TRANSACTION_END_NORMAL);
   else
-    tx->linger_timer = dt_sip_clock_add (tx->layer->clock, ms, on_linger_done, tx);
+    tx->linger_timer = dt_clock_add (tx->layer->clock, ms, on_linger_done, tx);
 }
 
 static void
@@ -246,7 +247,7 @@ static void on_retransmit (gpointer user_data);
 static void
 arm_retransmit (DtSipTransaction *tx)
 {
-  tx->retransmit_timer = dt_sip_clock_add (tx->layer->clock, tx->interval_ms, on_retransmit, tx);
+  tx->retransmit_timer = dt_clock_add (tx->layer->clock, tx->interval_ms, on_retransmit, tx);
 }
 
 static void
@@ -537,7 +538,7 @@ free_peer (DtSipTransactionLayer *self,
  * Returns: (transfer full): a new transaction layer
  */
 DtSipTransactionLayer *
-dt_sip_transaction_layer_new (DtSipClock                           *clock,
+dt_sip_transaction_layer_new (DtClock                           *clock,
                               const DtSipTimers                    *timers,
                               const DtSipTransactionLayerCallbacks *callbacks,
                               GDestroyNotify                        peer_free,
@@ -550,7 +551,7 @@ dt_sip_transaction_layer_new (DtSipClock                           *clock,
                         && callbacks->request != NULL, NULL);
 
   self = g_new0 (DtSipTransactionLayer, 1);
-  self->clock = dt_sip_clock_ref (clock);
+  self->clock = dt_clock_ref (clock);
   if (timers)
     self->timers = *timers;
   else
@@ -586,7 +587,7 @@ dt_sip_transaction_layer_free (DtSipTransactionLayer *self)
     terminate (g_ptr_array_index (live, i), DT_SIP_TRANSACTION_END_CANCELLED);
 
   g_hash_table_unref (self->transactions);
-  dt_sip_clock_unref (self->clock);
+  dt_clock_unref (self->clock);
   g_free (self);
 }
 
@@ -595,7 +596,7 @@ dt_sip_transaction_layer_free (DtSipTransactionLayer *self)
  *
  * Returns: (transfer none): the layer's clock
  */
-DtSipClock *
+DtClock *
 dt_sip_transaction_layer_get_clock (DtSipTransactionLayer *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
@@ -684,7 +685,7 @@ dt_sip_transaction_layer_send_request (DtSipTransactionLayer  *self,
 
   /* §17.1.1.2 timers A and B; §17.1.2.2 timers E and F. */
   start_retransmit (tx);
-  tx->timeout_timer = dt_sip_clock_add (self->clock, 64 * self->timers.t1_ms, on_timeout, tx);
+  tx->timeout_timer = dt_clock_add (self->clock, 64 * self->timers.t1_ms, on_timeout, tx);
 
   return tx;
 }
@@ -824,6 +825,8 @@ dt_sip_transaction_unref (DtSipTransaction *self)
   g_clear_pointer (&self->ack, dt_sip_message_unref);
   if (self->peer && self->peer_free)
     self->peer_free (self->peer);
+  if (self->user_data_free)
+    self->user_data_free (self->user_data);
   g_free (self->key);
   g_free (self);
 }
@@ -972,7 +975,7 @@ dt_sip_transaction_respond (DtSipTransaction  *self,
       /* §17.2.1: timers G and H. */
       self->state = DT_SIP_TRANSACTION_COMPLETED;
       start_retransmit (self);
-      self->timeout_timer = dt_sip_clock_add (self->layer->clock, 64 * t1 (self),
+      self->timeout_timer = dt_clock_add (self->layer->clock, 64 * t1 (self),
                                               on_timeout, self);
     }
   else
@@ -992,6 +995,23 @@ dt_sip_transaction_respond (DtSipTransaction  *self,
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The response could not be sent");
 
   return sent;
+}
+
+/**
+ * dt_sip_transaction_set_user_data_free:
+ * @free_func: (nullable): frees the user data given to
+ *   dt_sip_transaction_layer_send_request()
+ *
+ * Frees the response function's data with the transaction itself, whether
+ * it terminated or the layer was freed first.
+ */
+void
+dt_sip_transaction_set_user_data_free (DtSipTransaction *self,
+                                       GDestroyNotify    free_func)
+{
+  g_return_if_fail (self != NULL);
+
+  self->user_data_free = free_func;
 }
 
 /**

@@ -8,7 +8,7 @@
 
 #include <gio/gio.h>
 
-#include "dt-sip-clock.h"
+#include "dt-clock.h"
 #include "dt-sip-message.h"
 
 G_BEGIN_DECLS
@@ -104,13 +104,13 @@ typedef void (*DtSipResponseFunc) (DtSipTransaction *tx,
                                    DtSipMessage     *response,
                                    gpointer          user_data);
 
-DtSipTransactionLayer *dt_sip_transaction_layer_new      (DtSipClock                           *clock,
+DtSipTransactionLayer *dt_sip_transaction_layer_new      (DtClock                           *clock,
                                                           const DtSipTimers                    *timers,
                                                           const DtSipTransactionLayerCallbacks *callbacks,
                                                           GDestroyNotify                        peer_free,
                                                           gpointer                              user_data);
 void                   dt_sip_transaction_layer_free     (DtSipTransactionLayer *self);
-DtSipClock            *dt_sip_transaction_layer_get_clock (DtSipTransactionLayer *self);
+DtClock            *dt_sip_transaction_layer_get_clock (DtSipTransactionLayer *self);
 guint                  dt_sip_transaction_layer_get_n_transactions (DtSipTransactionLayer *self);
 
 DtSipTransaction      *dt_sip_transaction_layer_send_request (DtSipTransactionLayer *self,
@@ -140,6 +140,8 @@ gpointer               dt_sip_transaction_get_peer       (DtSipTransaction *self
 gboolean               dt_sip_transaction_respond        (DtSipTransaction *self,
                                                           DtSipMessage     *response,
                                                           GError          **error);
+void                   dt_sip_transaction_set_user_data_free (DtSipTransaction *self,
+                                                              GDestroyNotify    free_func);
 void                   dt_sip_transaction_set_terminated_func (DtSipTransaction *self,
                                                                GFunc             func,
                                                                gpointer          user_data);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dt-sip-clock.c */
+/* dt-clock.c */
 
-#define G_LOG_DOMAIN "dialtone-sip"
+#define G_LOG_DOMAIN "dialtone-core"
 
 #include "config.h"
 
-#include "dt-sip-clock.h"
+#include "dt-clock.h"
 
 /*
  * Both kinds of clock keep their pending timers in one queue sorted by due
@@ -16,15 +16,15 @@
  * single GSource on the thread-default main context it was created in,
  * whose ready time is the earliest due time; a GSource per timer would
  * make every main loop iteration walk them all. A manual clock fires
- * timers only when dt_sip_clock_advance() moves its time forward; the
- * transaction tests drive every timer of §17 this way.
+ * timers only when dt_clock_advance() moves its time forward; the tests
+ * drive every timer of RFC 3261 §17 and of RFC 8489 §6.2.1 this way.
  */
 
 typedef struct
 {
   guint           id;
   gint64          due_ms;
-  DtSipClockFunc  func;
+  DtClockFunc  func;
   gpointer        user_data;
   GSequenceIter  *iter;
 } Timer;
@@ -32,10 +32,10 @@ typedef struct
 typedef struct
 {
   GSource     source;
-  DtSipClock *clock;          /* borrowed; the clock destroys the source */
+  DtClock *clock;          /* borrowed; the clock destroys the source */
 } ClockSource;
 
-struct _DtSipClock
+struct _DtClock
 {
   gatomicrefcount  ref_count;
   gboolean         manual;
@@ -47,7 +47,7 @@ struct _DtSipClock
   GHashTable      *by_id;     /* id → Timer, borrowed */
 };
 
-G_DEFINE_BOXED_TYPE (DtSipClock, dt_sip_clock, dt_sip_clock_ref, dt_sip_clock_unref)
+G_DEFINE_BOXED_TYPE (DtClock, dt_clock, dt_clock_ref, dt_clock_unref)
 
 static int
 compare_due (gconstpointer a,
@@ -65,7 +65,7 @@ compare_due (gconstpointer a,
 }
 
 static Timer *
-first_timer (DtSipClock *self)
+first_timer (DtClock *self)
 {
   GSequenceIter *begin = g_sequence_get_begin_iter (self->queue);
 
@@ -73,7 +73,7 @@ first_timer (DtSipClock *self)
 }
 
 static void
-schedule (DtSipClock *self)
+schedule (DtClock *self)
 {
   Timer *first;
 
@@ -85,14 +85,14 @@ schedule (DtSipClock *self)
 
 /* Fires, in order, every timer due by @end_ms. */
 static void
-fire_due (DtSipClock *self,
+fire_due (DtClock *self,
           gint64      end_ms)
 {
   Timer *timer;
 
   while ((timer = first_timer (self)) != NULL && timer->due_ms <= end_ms)
     {
-      DtSipClockFunc func = timer->func;
+      DtClockFunc func = timer->func;
       gpointer data = timer->user_data;
 
       if (self->manual)
@@ -108,11 +108,11 @@ clock_source_dispatch (GSource     *source,
                        GSourceFunc  callback,
                        gpointer     user_data)
 {
-  DtSipClock *self = dt_sip_clock_ref (((ClockSource *) source)->clock);
+  DtClock *self = dt_clock_ref (((ClockSource *) source)->clock);
 
-  fire_due (self, dt_sip_clock_now_ms (self));
+  fire_due (self, dt_clock_now_ms (self));
   schedule (self);
-  dt_sip_clock_unref (self);
+  dt_clock_unref (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -120,10 +120,10 @@ static GSourceFuncs clock_source_funcs = {
   NULL, NULL, clock_source_dispatch, NULL, NULL, NULL,
 };
 
-static DtSipClock *
+static DtClock *
 clock_new (gboolean manual)
 {
-  DtSipClock *self = g_new0 (DtSipClock, 1);
+  DtClock *self = g_new0 (DtClock, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
   self->manual = manual;
@@ -133,39 +133,39 @@ clock_new (gboolean manual)
 }
 
 /**
- * dt_sip_clock_new_system:
+ * dt_clock_new_system:
  *
  * Returns: (transfer full): a clock whose timers run on the thread-default
  *   main context
  */
-DtSipClock *
-dt_sip_clock_new_system (void)
+DtClock *
+dt_clock_new_system (void)
 {
-  DtSipClock *self = clock_new (FALSE);
+  DtClock *self = clock_new (FALSE);
 
   self->context = g_main_context_ref_thread_default ();
   self->source = g_source_new (&clock_source_funcs, sizeof (ClockSource));
   ((ClockSource *) self->source)->clock = self;
-  g_source_set_static_name (self->source, "[dialtone] SIP timers");
+  g_source_set_static_name (self->source, "[dialtone] timers");
   g_source_set_ready_time (self->source, -1);
   g_source_attach (self->source, self->context);
   return self;
 }
 
 /**
- * dt_sip_clock_new_manual:
+ * dt_clock_new_manual:
  *
  * Returns: (transfer full): a clock that stands still at 0 ms until
- *   dt_sip_clock_advance() moves it
+ *   dt_clock_advance() moves it
  */
-DtSipClock *
-dt_sip_clock_new_manual (void)
+DtClock *
+dt_clock_new_manual (void)
 {
   return clock_new (TRUE);
 }
 
-DtSipClock *
-dt_sip_clock_ref (DtSipClock *self)
+DtClock *
+dt_clock_ref (DtClock *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -174,7 +174,7 @@ dt_sip_clock_ref (DtSipClock *self)
 }
 
 void
-dt_sip_clock_unref (DtSipClock *self)
+dt_clock_unref (DtClock *self)
 {
   g_return_if_fail (self != NULL);
 
@@ -193,12 +193,12 @@ dt_sip_clock_unref (DtSipClock *self)
 }
 
 /**
- * dt_sip_clock_now_ms:
+ * dt_clock_now_ms:
  *
  * Returns: the time in milliseconds, from an arbitrary start
  */
 gint64
-dt_sip_clock_now_ms (DtSipClock *self)
+dt_clock_now_ms (DtClock *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
@@ -209,16 +209,16 @@ dt_sip_clock_now_ms (DtSipClock *self)
 }
 
 /**
- * dt_sip_clock_add:
+ * dt_clock_add:
  * @delay_ms: how long from now
  * @func: what to call, once
  *
- * Returns: an id for dt_sip_clock_remove(), never 0
+ * Returns: an id for dt_clock_remove(), never 0
  */
 guint
-dt_sip_clock_add (DtSipClock     *self,
+dt_clock_add (DtClock     *self,
                   guint           delay_ms,
-                  DtSipClockFunc  func,
+                  DtClockFunc  func,
                   gpointer        user_data)
 {
   Timer *timer;
@@ -230,7 +230,7 @@ dt_sip_clock_add (DtSipClock     *self,
   timer->id = ++self->last_id;
   if (timer->id == 0)
     timer->id = ++self->last_id;
-  timer->due_ms = dt_sip_clock_now_ms (self) + delay_ms;
+  timer->due_ms = dt_clock_now_ms (self) + delay_ms;
   timer->func = func;
   timer->user_data = user_data;
 
@@ -242,11 +242,11 @@ dt_sip_clock_add (DtSipClock     *self,
 }
 
 /**
- * dt_sip_clock_remove:
- * @id: from dt_sip_clock_add(); 0 and timers that already fired are ignored
+ * dt_clock_remove:
+ * @id: from dt_clock_add(); 0 and timers that already fired are ignored
  */
 void
-dt_sip_clock_remove (DtSipClock *self,
+dt_clock_remove (DtClock *self,
                      guint       id)
 {
   Timer *timer;
@@ -265,7 +265,7 @@ dt_sip_clock_remove (DtSipClock *self,
 }
 
 /**
- * dt_sip_clock_advance:
+ * dt_clock_advance:
  * @ms: how far to move a manual clock
  *
  * Fires, in order, every timer that falls due, each at its own due time:
@@ -273,7 +273,7 @@ dt_sip_clock_remove (DtSipClock *self,
  * same call.
  */
 void
-dt_sip_clock_advance (DtSipClock *self,
+dt_clock_advance (DtClock *self,
                       guint       ms)
 {
   gint64 end;
@@ -287,12 +287,12 @@ dt_sip_clock_advance (DtSipClock *self,
 }
 
 /**
- * dt_sip_clock_get_n_pending:
+ * dt_clock_get_n_pending:
  *
  * Returns: how many timers are set and not yet fired
  */
 guint
-dt_sip_clock_get_n_pending (DtSipClock *self)
+dt_clock_get_n_pending (DtClock *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 

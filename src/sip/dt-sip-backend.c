@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dt-sip-backend.c
+ *
+ * The SIP backend; see dt-sip-backend.h.
+ */
+
+#define G_LOG_DOMAIN "dialtone-sip"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dt-secrets.h"
+#include "dt-sip-backend.h"
+
+struct _DtSipBackend
+{
+  GObject       parent_instance;
+
+  GHashTable   *endpoints;    /* account id → DtSipEndpoint */
+  GHashTable   *passwords;    /* account id → password given directly */
+  GTlsDatabase *tls_database;
+  guint         registration_expires;
+  guint         retry_base;
+};
+
+static void dt_sip_backend_iface_init (DtBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (DtSipBackend, dt_sip_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (DT_TYPE_BACKEND, dt_sip_backend_iface_init))
+
+/* --- connecting --------------------------------------------------------- */
+
+static void
+on_endpoint_incoming (DtSipEndpoint *endpoint,
+                      DtSipCall     *call,
+                      gpointer       user_data)
+{
+  DtSipBackend *self = user_data;
+
+  dt_backend_emit_incoming_call (DT_BACKEND (self), dt_sip_endpoint_get_account (endpoint),
+                                 DT_CALL (call));
+}
+
+static void
+on_endpoint_call_added (DtSipEndpoint *endpoint,
+                        DtSipCall     *call,
+                        gpointer       user_data)
+{
+  DtSipBackend *self = user_data;
+
+  dt_backend_emit_call_added (DT_BACKEND (self), dt_sip_endpoint_get_account (endpoint),
+                              DT_CALL (call));
+}
+
+static void
+on_started (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dt_sip_endpoint_start_finish (DT_SIP_ENDPOINT (source), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_account_enabled (DtAccount  *account,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  DtSipBackend *self = user_data;
+
+  /* A disabled account unregisters at once; enabling it again is a new
+   * dt_backend_connect_async() by whoever manages the accounts. */
+  if (!dt_account_get_enabled (account))
+    dt_backend_disconnect_async (DT_BACKEND (self), account, NULL, NULL, NULL);
+}
+
+static void
+start_endpoint (DtSipBackend *self,
+                GTask        *task,
+                const char   *password)
+{
+  DtAccount *account = g_task_get_task_data (task);
+  g_autoptr(DtSipEndpoint) endpoint = NULL;
+
+  endpoint = dt_sip_endpoint_new (account, password, self->tls_database);
+  dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
+  dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
+  g_signal_connect (endpoint, "incoming-call", G_CALLBACK (on_endpoint_incoming), self);
+  g_signal_connect (endpoint, "call-added", G_CALLBACK (on_endpoint_call_added), self);
+  g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_enabled), self, 0);
+  g_hash_table_replace (self->endpoints, g_strdup (dt_account_get_id (account)),
+                        g_object_ref (endpoint));
+  dt_sip_endpoint_start_async (endpoint, g_task_get_cancellable (task), on_started,
+                               g_object_ref (task));
+}
+
+static void
+on_password_found (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DtSipBackend *self = g_task_get_source_object (task);
+  DtAccount *account = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  password = dt_secret_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      g_autofree char *reason = g_strdup_printf (_("The password could not be read: %s"),
+                                                 error->message);
+
+      dt_account_set_state (account, DT_ACCOUNT_STATE_FAILED, reason);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "%s", reason);
+      return;
+    }
+  /* No stored password is fine: some servers register without one. */
+  start_endpoint (self, task, password);
+}
+
+static void
+dt_sip_backend_connect_async (DtBackend           *backend,
+                              DtAccount           *account,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  DtSipBackend *self = DT_SIP_BACKEND (backend);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const char *id = dt_account_get_id (account);
+  const char *password;
+
+  g_task_set_source_tag (task, dt_sip_backend_connect_async);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+
+  if (!dt_account_get_enabled (account))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("The account is disabled"));
+      return;
+    }
+  if (g_hash_table_contains (self->endpoints, id))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                               _("The account is already connected"));
+      return;
+    }
+
+  password = g_hash_table_lookup (self->passwords, id);
+  if (password != NULL)
+    {
+      start_endpoint (self, task, password);
+      return;
+    }
+  dt_account_set_state (account, DT_ACCOUNT_STATE_CONNECTING, NULL);
+  dt_secret_lookup_async (id, DT_SECRET_PASSWORD, cancellable, on_password_found,
+                          g_object_ref (task));
+}
+
+static gboolean
+dt_sip_backend_connect_finish (DtBackend     *backend,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_stopped (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dt_sip_endpoint_stop_finish (DT_SIP_ENDPOINT (source), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+dt_sip_backend_disconnect_async (DtBackend           *backend,
+                                 DtAccount           *account,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  DtSipBackend *self = DT_SIP_BACKEND (backend);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(DtSipEndpoint) endpoint = NULL;
+  const char *id = dt_account_get_id (account);
+  g_autofree char *key = NULL;
+  gpointer stolen = NULL;
+
+  g_task_set_source_tag (task, dt_sip_backend_disconnect_async);
+
+  if (!g_hash_table_steal_extended (self->endpoints, id, (gpointer *) &key, &stolen))
+    {
+      dt_account_set_state (account, DT_ACCOUNT_STATE_OFFLINE, NULL);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* The endpoint is off the table but lives until it has unregistered. */
+  endpoint = stolen;
+  g_signal_handlers_disconnect_by_data (endpoint, self);
+  g_signal_handlers_disconnect_by_func (account, on_account_enabled, self);
+  dt_sip_endpoint_stop_async (endpoint, cancellable, on_stopped, g_steal_pointer (&task));
+}
+
+static gboolean
+dt_sip_backend_disconnect_finish (DtBackend     *backend,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+dt_sip_backend_dial_async (DtBackend           *backend,
+                           DtAccount           *account,
+                           const char          *uri,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  DtSipBackend *self = DT_SIP_BACKEND (backend);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  DtSipEndpoint *endpoint = g_hash_table_lookup (self->endpoints, dt_account_get_id (account));
+  g_autoptr(GError) error = NULL;
+  DtSipCall *call;
+
+  g_task_set_source_tag (task, dt_sip_backend_dial_async);
+
+  if (endpoint == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The account is not connected"));
+      return;
+    }
+  call = dt_sip_endpoint_dial (endpoint, uri, &error);
+  if (call == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, call, g_object_unref);
+}
+
+static DtCall *
+dt_sip_backend_dial_finish (DtBackend     *backend,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static const char *
+dt_sip_backend_get_protocol (DtBackend *backend)
+{
+  return "sip";
+}
+
+static const char * const *
+dt_sip_backend_get_uri_schemes (DtBackend *backend)
+{
+  static const char * const schemes[] = { "sip", "sips", "tel", NULL };
+
+  return schemes;
+}
+
+static void
+dt_sip_backend_iface_init (DtBackendInterface *iface)
+{
+  iface->get_protocol = dt_sip_backend_get_protocol;
+  iface->get_uri_schemes = dt_sip_backend_get_uri_schemes;
+  iface->connect_async = dt_sip_backend_connect_async;
+  iface->connect_finish = dt_sip_backend_connect_finish;
+  iface->disconnect_async = dt_sip_backend_disconnect_async;
+  iface->disconnect_finish = dt_sip_backend_disconnect_finish;
+  iface->dial_async = dt_sip_backend_dial_async;
+  iface->dial_finish = dt_sip_backend_dial_finish;
+}
+
+/* --- GObject ------------------------------------------------------------ */
+
+static void
+dt_sip_backend_dispose (GObject *object)
+{
+  DtSipBackend *self = DT_SIP_BACKEND (object);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->endpoints != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->endpoints);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_signal_handlers_disconnect_by_data (value, self);
+    }
+  g_clear_pointer (&self->endpoints, g_hash_table_unref);
+  g_clear_object (&self->tls_database);
+
+  G_OBJECT_CLASS (dt_sip_backend_parent_class)->dispose (object);
+}
+
+static void
+dt_sip_backend_finalize (GObject *object)
+{
+  DtSipBackend *self = DT_SIP_BACKEND (object);
+
+  g_clear_pointer (&self->passwords, g_hash_table_unref);
+
+  G_OBJECT_CLASS (dt_sip_backend_parent_class)->finalize (object);
+}
+
+static void
+dt_sip_backend_class_init (DtSipBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dt_sip_backend_dispose;
+  object_class->finalize = dt_sip_backend_finalize;
+}
+
+static void
+dt_sip_backend_init (DtSipBackend *self)
+{
+  self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_free);
+}
+
+/* --- public API -------------------------------------------------------- */
+
+/**
+ * dt_sip_backend_new:
+ *
+ * Returns: (transfer full): the SIP backend
+ */
+DtSipBackend *
+dt_sip_backend_new (void)
+{
+  return g_object_new (DT_SIP_TYPE_BACKEND, NULL);
+}
+
+/**
+ * dt_sip_backend_set_password:
+ * @account_id: an account
+ * @password: (nullable): its password, or %NULL to read it from the Secret
+ *   Service again
+ *
+ * For programs without a Secret Service, such as `dialtone-helper call
+ * --password`: the password to use for @account_id instead of looking it
+ * up. It stays in memory only. The desktop app never calls this.
+ */
+void
+dt_sip_backend_set_password (DtSipBackend *self,
+                             const char   *account_id,
+                             const char   *password)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+  g_return_if_fail (account_id != NULL);
+
+  if (password == NULL)
+    g_hash_table_remove (self->passwords, account_id);
+  else
+    g_hash_table_replace (self->passwords, g_strdup (account_id), g_strdup (password));
+}
+
+/**
+ * dt_sip_backend_set_tls_database:
+ * @database: (nullable): the certificates to trust for SIP over TLS, or
+ *   %NULL for the system's
+ *
+ * Applies to accounts connected from now on.
+ */
+void
+dt_sip_backend_set_tls_database (DtSipBackend *self,
+                                 GTlsDatabase *database)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  g_set_object (&self->tls_database, database);
+}
+
+/**
+ * dt_sip_backend_set_registration_expires:
+ * @expires: the registration interval to ask for, in seconds; 0 for the
+ *   default of %DT_SIP_REGISTRATION_DEFAULT_EXPIRES
+ */
+void
+dt_sip_backend_set_registration_expires (DtSipBackend *self,
+                                         guint         expires)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  self->registration_expires = expires;
+}
+
+/**
+ * dt_sip_backend_set_retry_base:
+ * @seconds: the wait after a first registration failure; 0 for the default
+ *   of %DT_SIP_REGISTRATION_RETRY_BASE_S
+ */
+void
+dt_sip_backend_set_retry_base (DtSipBackend *self,
+                               guint         seconds)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  self->retry_base = seconds;
+}
+
+/**
+ * dt_sip_backend_get_endpoint:
+ *
+ * Returns: (transfer none) (nullable): the endpoint of a connected account
+ */
+DtSipEndpoint *
+dt_sip_backend_get_endpoint (DtSipBackend *self,
+                             const char   *account_id)
+{
+  g_return_val_if_fail (DT_SIP_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  return g_hash_table_lookup (self->endpoints, account_id);
+}
