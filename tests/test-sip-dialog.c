@@ -721,6 +721,43 @@ test_cancel_unknown (Fixture       *f,
 }
 
 static gboolean
+on_request_take_register (DtSipUserAgent   *ua,
+                          DtSipTransaction *tx,
+                          DtSipMessage     *request,
+                          gpointer          user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(DtSipMessage) ok = NULL;
+
+  g_ptr_array_add (f->events, g_strdup_printf ("request %s", dt_sip_message_get_method (request)));
+  if (!g_str_equal (dt_sip_message_get_method (request), "REGISTER"))
+    return FALSE;
+  ok = dt_sip_message_new_response_for (request, 200, "OK", "r1");
+  g_assert_true (dt_sip_transaction_respond (tx, ok, NULL));
+  return TRUE;
+}
+
+static void
+test_request_signal (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(DtSipMessage) reg = stray_request ("REGISTER", NULL);
+  g_autoptr(DtSipMessage) notify = stray_request ("NOTIFY", "sub1");
+  g_autoptr(DtSipMessage) message = stray_request ("MESSAGE", NULL);
+  g_autoptr(DtSipMessage) bye = stray_request ("BYE", NULL);
+
+  /* The application answers what it takes; the core answers the rest. */
+  g_signal_connect (f->b, "request", G_CALLBACK (on_request_take_register), f);
+  dt_sip_user_agent_receive (f->b, reg, NULL, FALSE);
+  dt_sip_user_agent_receive (f->b, notify, NULL, FALSE);
+  dt_sip_user_agent_receive (f->b, message, NULL, FALSE);
+  dt_sip_user_agent_receive (f->b, bye, NULL, FALSE);
+  assert_wire (f, 0, "B:200 B:481 B:405 B:481");
+  assert_events (f, "request REGISTER | request NOTIFY | request MESSAGE");
+  discard_in_flight (f);
+}
+
+static gboolean
 drop_trying (Fixture      *f,
              char          from,
              DtSipMessage *message)
@@ -1172,6 +1209,7 @@ main (int   argc,
   ADD ("cseq-order", test_cseq_order);
   ADD ("bye-unknown-dialog", test_bye_unknown_dialog);
   ADD ("cancel-unknown", test_cancel_unknown);
+  ADD ("request-signal", test_request_signal);
   ADD ("cancel-deferred", test_cancel_deferred);
   ADD ("cancel-crossing-2xx", test_cancel_crossing_2xx);
   ADD ("reject", test_reject);

@@ -750,6 +750,81 @@ test_system_clock (void)
   g_assert_cmpuint (dt_clock_get_n_pending (clock), ==, 0);
 }
 
+typedef struct
+{
+  DtClock *clock;
+  GString    *order;
+  guint       n_fired;
+} ClockOrder;
+
+typedef struct
+{
+  ClockOrder *shared;
+  char        name;
+} ClockMark;
+
+static void
+on_marked_timer (gpointer user_data)
+{
+  ClockMark *mark = user_data;
+
+  g_string_append_c (mark->shared->order, mark->name);
+  mark->shared->n_fired++;
+}
+
+static ClockMark late_mark;
+
+static void
+on_timer_sets_another (gpointer user_data)
+{
+  ClockMark *mark = user_data;
+
+  on_marked_timer (mark);
+  late_mark = (ClockMark) { mark->shared, 'z' };
+  dt_clock_add (mark->shared->clock, 0, on_marked_timer, &late_mark);
+}
+
+static gboolean
+all_fired (ClockOrder *order,
+           guint       n)
+{
+  return order->n_fired >= n;
+}
+
+/* Many timers on one system clock fire by due time, then by the order
+ * they were set; cancelled ones never fire, and freeing the clock drops
+ * the rest. */
+static void
+test_system_clock_order (void)
+{
+  ClockOrder order = { dt_clock_new_system (), g_string_new (NULL), 0 };
+  ClockMark marks[] = {
+    { &order, 'c' }, { &order, 'a' }, { &order, 'b' }, { &order, 'x' }, { &order, 'd' },
+  };
+  guint cancelled;
+  gboolean never = FALSE;
+
+  dt_clock_add (order.clock, 30, on_marked_timer, &marks[0]);
+  dt_clock_add (order.clock, 10, on_marked_timer, &marks[1]);
+  dt_clock_add (order.clock, 20, on_timer_sets_another, &marks[2]);
+  cancelled = dt_clock_add (order.clock, 15, on_marked_timer, &marks[3]);
+  dt_clock_add (order.clock, 30, on_marked_timer, &marks[4]);
+  dt_clock_remove (order.clock, cancelled);
+  dt_clock_add (order.clock, 60000, on_system_timer, &never);
+  g_assert_cmpuint (dt_clock_get_n_pending (order.clock), ==, 5);
+
+  while (!all_fired (&order, 5))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (order.order->str, ==, "abzcd");
+  g_assert_cmpuint (dt_clock_get_n_pending (order.clock), ==, 1);
+
+  dt_clock_unref (order.clock);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (never);
+  g_string_free (order.order, TRUE);
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -778,6 +853,7 @@ main (int   argc,
   g_test_add_func ("/sip-transaction/scaled-timers", test_scaled_timers);
   g_test_add_func ("/sip-transaction/branch", test_branch);
   g_test_add_func ("/sip-clock/system", test_system_clock);
+  g_test_add_func ("/sip-clock/system-order", test_system_clock_order);
 
   return g_test_run ();
 }

@@ -649,6 +649,16 @@ thread_finish (Fixture *fixture)
   "NoColonHere" CRLF \
   "Content-Length: 0" CRLF CRLF
 
+/* Well formed as a datagram, but a stream needs Content-Length. */
+#define UNFRAMED_OPTIONS \
+  "OPTIONS sip:echo@example.com SIP/2.0" CRLF \
+  "Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKnolen;rport" CRLF \
+  "Max-Forwards: 70" CRLF \
+  "From: <sip:a@example.com>;tag=1" CRLF \
+  "To: <sip:echo@example.com>" CRLF \
+  "Call-ID: bad-3" CRLF \
+  "CSeq: 1 OPTIONS" CRLF CRLF
+
 /* Framed well, so answered and the connection carries on. */
 #define WRONG_CSEQ_OPTIONS \
   "OPTIONS sip:echo@example.com SIP/2.0" CRLF \
@@ -729,9 +739,11 @@ bad_tcp_thread (gpointer data)
   Fixture *fixture = data;
   g_autoptr(GSocket) socket = raw_connect (fixture->port[DT_SIP_TRANSPORT_TCP]);
   g_autoptr(GSocket) unframed = raw_connect (fixture->port[DT_SIP_TRANSPORT_TCP]);
+  g_autoptr(GSocket) no_length = raw_connect (fixture->port[DT_SIP_TRANSPORT_TCP]);
   g_autofree char *request = g_strdup_printf (MALFORMED_OPTIONS, "TCP");
   g_autofree char *reply = NULL;
   g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
 
   raw_send (socket, WRONG_CSEQ_OPTIONS, strlen (WRONG_CSEQ_OPTIONS));
   reply = raw_read_reply (socket);
@@ -748,6 +760,14 @@ bad_tcp_thread (gpointer data)
   g_assert_nonnull (second);
   g_assert_true (g_str_has_prefix (second, "SIP/2.0 400 Malformed header line\r\n"));
   g_assert_true (raw_closed (unframed));
+
+  /* So does a missing Content-Length, and the reply says so. */
+  raw_send (no_length, UNFRAMED_OPTIONS, strlen (UNFRAMED_OPTIONS));
+  third = raw_read_reply (no_length);
+  g_assert_nonnull (third);
+  g_assert_true (g_str_has_prefix (third, "SIP/2.0 400 Missing Content-Length\r\n"));
+  g_assert_nonnull (strstr (third, "Call-ID: bad-3\r\n"));
+  g_assert_true (raw_closed (no_length));
 
   thread_finish (fixture);
   return NULL;

@@ -552,7 +552,8 @@ handle_bytes (DtSipTransport *self,
 /* RFC 3261 §18.3: a stream whose framing is lost cannot go on, but when
  * the header block is whole the sender may still learn why with a 400. */
 static void
-answer_unframed (Connection *conn)
+answer_unframed (Connection   *conn,
+                 const GError *frame_error)
 {
   g_autoptr(DtSipMessage) answerable = NULL;
   g_autoptr(DtSipMessage) message = NULL;
@@ -568,11 +569,15 @@ answer_unframed (Connection *conn)
 
   message = dt_sip_message_parse_full (conn->in_buf->data, (gsize) (end - conn->in_buf->data) + 4,
                                        DT_SIP_FRAMING_DATAGRAM, &answerable, &error);
-  if (answerable == NULL)
+  /* A header block that reads well as a datagram broke only the stream's
+   * framing (no Content-Length, say): the framing error is the reason. */
+  if (message != NULL && dt_sip_message_is_request (message))
+    answerable = g_steal_pointer (&message);
+  else if (error == NULL || answerable == NULL)
     return;
   peer = peer_new_for_connection (conn);
   stamp_top_via (answerable, conn->remote);
-  send_bad_request (conn->transport, answerable, error, peer);
+  send_bad_request (conn->transport, answerable, error ? error : frame_error, peer);
 }
 
 static void
@@ -623,7 +628,7 @@ connection_process (Connection *conn)
 
         case DT_SIP_FRAME_ERROR:
           g_debug ("Garbage on %s: %s", conn->key, error->message);
-          answer_unframed (conn);
+          answer_unframed (conn, error);
           g_byte_array_set_size (conn->in_buf, 0);
           if (conn->writing != NULL || !g_queue_is_empty (&conn->out_queue))
             {

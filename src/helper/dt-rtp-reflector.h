@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dt-rtp-reflector.h
+ *
+ * The media end of the helper's echo extension: a pair of UDP sockets (RTP
+ * and RTCP) that send every datagram back to the address it came from,
+ * unchanged, on the thread-default GMainContext. A per-packet path, so a
+ * plain struct rather than a GObject.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _DtRtpReflector DtRtpReflector;
+
+DtRtpReflector *dt_rtp_reflector_new            (GInetAddress    *address,
+                                                 gboolean         reflect,
+                                                 GError         **error);
+void            dt_rtp_reflector_free           (DtRtpReflector  *self);
+guint16         dt_rtp_reflector_get_rtp_port   (DtRtpReflector  *self);
+guint16         dt_rtp_reflector_get_rtcp_port  (DtRtpReflector  *self);
+guint64         dt_rtp_reflector_get_n_reflected (DtRtpReflector *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DtRtpReflector, dt_rtp_reflector_free)
+
+G_END_DECLS
