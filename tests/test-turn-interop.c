@@ -367,7 +367,6 @@ relay_round_trip (DtTurnClient  *client,
   g_autofree char *greeting = g_strdup_printf ("hello from dialtone over %s", label);
   g_autofree char *reply = g_strdup_printf ("reply to %s", label);
   g_autoptr(GBytes) greeting_bytes = g_bytes_new (greeting, strlen (greeting));
-  g_autoptr(GBytes) reply_bytes = g_bytes_new (reply, strlen (reply));
   g_autoptr(GBytes) channel_bytes = g_bytes_new_static ("over the channel", 16);
   Received received = { NULL, };
   GInetSocketAddress *relayed;

@@ -484,8 +484,8 @@ on_datagram_readable (GDatagramBased *datagram,
                       GIOCondition    condition,
                       gpointer        user_data)
 {
-  DtTurnClient *self = user_data;
-  g_autoptr(DtTurnClient) keep = g_object_ref (self);
+  /* A callback may drop the last other reference on the way. */
+  g_autoptr(DtTurnClient) self = g_object_ref (user_data);
   g_autofree guint8 *buffer = g_malloc (MAX_DATAGRAM);
 
   /* Drain what is queued; a callback may close the client on the way. */
@@ -905,6 +905,9 @@ connect_to (DtTurnClient *self,
   {
     g_autoptr(GSocketClient) client = g_socket_client_new ();
 
+    /* A TURN server is reached directly: an HTTP or SOCKS proxy in the
+     * desktop's settings would test the proxy, not the server. */
+    g_socket_client_set_enable_proxy (client, FALSE);
     connect_wait_for (self, DT_TURN_STAGE_CONNECTED);
     g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (self->server_address),
                                    self->connect_cancellable, on_tcp_connected, self);
@@ -2314,9 +2317,9 @@ dt_turn_client_get_local_address (DtTurnClient *self)
       {
         g_autoptr(GIOStream) owned = base;
 
-        if (G_IS_SOCKET_CONNECTION (base))
+        if (G_IS_SOCKET_CONNECTION (owned))
           return G_INET_SOCKET_ADDRESS (
-            g_socket_connection_get_local_address (G_SOCKET_CONNECTION (base), NULL));
+            g_socket_connection_get_local_address (G_SOCKET_CONNECTION (owned), NULL));
       }
     }
   return NULL;

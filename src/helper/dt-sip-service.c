@@ -1137,7 +1137,7 @@ extension_answer (Call          *call,
 
   if (call->session_id == 0)
     call->session_id = g_random_int_range (1, G_MAXINT32);
-  caps.codecs = (const DtSdpCodec *) codecs->data;
+  caps.codecs = &g_array_index (codecs, DtSdpCodec, 0);
   caps.n_codecs = codecs->len;
   caps.dtmf = TRUE;
   caps.srtp = DT_SDP_SRTP_OFF;
@@ -1430,7 +1430,6 @@ on_incoming (DtSipUserAgent *ua,
   DtSipMessage *invite = dt_sip_dialog_get_invite (dialog);
   g_autofree char *target = uri_user (dt_sip_message_get_request_uri (invite));
   g_autofree char *username = NULL;
-  g_autoptr(DtSipMessage) response = NULL;
   g_auto(GStrv) challenges = NULL;
   User *callee;
   AuthResult result;

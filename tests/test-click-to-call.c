@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-click-to-call.c
+ *
+ * Links start calls, end to end. meson runs this program under Xvfb inside
+ * a private session bus (tests/dbus-session.conf) that knows only the
+ * build tree's Dialtone. The test starts a Secret Service holding the
+ * account's password and dialtone-helper as the SIP server, writes the
+ * account into a settings file, and then:
+ *
+ * - opens a link through org.freedesktop.Application.Open with nothing
+ *   running: D-Bus activation starts Dialtone, which registers and calls
+ *   the helper's echo extension;
+ * - opens one with `gio open`, as a browser would;
+ * - hangs up with `dialtone --hangup ID` and over the Dialtone D-Bus
+ *   interface;
+ * - checks that malformed links are refused with a reason, that unsafe URI
+ *   headers never reach the wire, that two links give two calls, and that
+ *   with confirmation on (the default) nothing is dialled until the person
+ *   says so.
+ *
+ * What reached the server is read from the helper's event lines.
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "dt-secrets.h"
+#include "dt-test-keyring.h"
+
+#define APP_ID "io.github.dialtone.Dialtone"
+#define APP_PATH "/io/github/dialtone/Dialtone"
+#define CALLS_IFACE "io.github.dialtone.Dialtone.Calls"
+#define DEADLINE_S 30
+
+static struct
+{
+  char            *dir;
+  GDBusConnection *bus;
+  GSubprocess     *helper;
+  GDataInputStream *helper_out;
+  GPtrArray       *events;     /* of JsonObject, from the helper */
+  guint16          port;
+  GPtrArray       *refused;    /* of char *, LinkRefused reasons */
+  char            *link;       /* sip:echo@127.0.0.1:PORT */
+} t;
+
+/* --- waiting ------------------------------------------------------------ */
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+iterate_until (gboolean (*done) (gconstpointer), gconstpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, on_tick, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        g_error ("Timed out after %u s", seconds);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (20, on_tick, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* --- the helper --------------------------------------------------------- */
+
+static void read_next_event (void);
+
+static void
+on_event_line (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autofree char *line = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL,
+                                               &error);
+  if (line == NULL)
+    return;
+  if (json_parser_load_from_data (parser, line, -1, &error)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    g_ptr_array_add (t.events, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
+  else
+    g_test_message ("helper said: %s", line);
+  read_next_event ();
+}
+
+static void
+read_next_event (void)
+{
+  g_data_input_stream_read_line_async (t.helper_out, G_PRIORITY_DEFAULT, NULL, on_event_line,
+                                       NULL);
+}
+
+static void
+start_helper (void)
+{
+  const char *helper = g_getenv ("DIALTONE_HELPER");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *ready = NULL;
+  JsonObject *sip;
+
+  g_assert_nonnull (helper);
+  t.helper = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "serve",
+                               "--sip", "0", "--user", "alice:secret", NULL);
+  g_assert_no_error (error);
+  t.helper_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t.helper));
+  ready = g_data_input_stream_read_line (t.helper_out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, ready, -1, &error));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (
+                     json_parser_get_root (parser)), "event"), ==, "ready");
+  sip = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "sip");
+  t.port = (guint16) json_object_get_int_member (sip, "udp");
+  t.link = g_strdup_printf ("sip:echo@127.0.0.1:%u", t.port);
+  read_next_event ();
+}
+
+static guint
+count_events (const char *name)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < t.events->len; i++)
+    if (g_strcmp0 (json_object_get_string_member_with_default (g_ptr_array_index (t.events, i),
+                                                               "event", NULL), name) == 0)
+      n++;
+  return n;
+}
+
+static JsonObject *
+nth_event (const char *name,
+           guint       n)
+{
+  for (guint i = 0; i < t.events->len; i++)
+    if (g_strcmp0 (json_object_get_string_member_with_default (g_ptr_array_index (t.events, i),
+                                                               "event", NULL), name) == 0
+        && n-- == 0)
+      return g_ptr_array_index (t.events, i);
+  return NULL;
+}
+
+static guint wanted_count;
+static const char *wanted_event;
+
+static gboolean
+have_events (gconstpointer data)
+{
+  return count_events (wanted_event) >= wanted_count;
+}
+
+static void
+wait_events (const char *name,
+             guint       n)
+{
+  wanted_event = name;
+  wanted_count = n;
+  iterate_until (have_events, NULL, DEADLINE_S);
+}
+
+/* --- settings, as the program will read them ----------------------------- */
+
+static void
+write_settings (gboolean confirm)
+{
+  g_autofree char *dir = g_build_filename (t.dir, "config", "glib-2.0", "settings", NULL);
+  g_autofree char *path = g_build_filename (dir, "keyfile", NULL);
+  g_autofree char *contents = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  contents = g_strdup_printf ("[io/github/dialtone/Dialtone]\n"
+                              "accounts=['alice']\n"
+                              "default-account='alice'\n"
+                              "confirm-dial-links=%s\n"
+                              "run-in-background=true\n"
+                              "\n"
+                              "[io/github/dialtone/Dialtone/accounts/alice]\n"
+                              "protocol='sip'\n"
+                              "identity='sip:alice@127.0.0.1'\n"
+                              "server='sip:127.0.0.1:%u'\n"
+                              "transport='udp'\n"
+                              "enabled=true\n",
+                              confirm ? "true" : "false", t.port);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+static void
+write_desktop_file (void)
+{
+  g_autofree char *apps = g_build_filename (t.dir, "share", "applications", NULL);
+  g_autofree char *desktop = g_build_filename (apps, APP_ID ".desktop", NULL);
+  g_autofree char *config = g_build_filename (t.dir, "config", NULL);
+  g_autofree char *mimeapps = g_build_filename (config, "mimeapps.list", NULL);
+  g_autofree char *contents = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+  contents = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Dialtone\n"
+                              "Exec=%s %%U\nDBusActivatable=false\n"
+                              "MimeType=x-scheme-handler/sip;x-scheme-handler/sips;"
+                              "x-scheme-handler/tel;x-scheme-handler/callto;\n",
+                              g_getenv ("DIALTONE_APP"));
+  g_assert_true (g_file_set_contents (desktop, contents, -1, NULL));
+  g_assert_true (g_file_set_contents (mimeapps,
+                                      "[Default Applications]\n"
+                                      "x-scheme-handler/sip=" APP_ID ".desktop\n", -1, NULL));
+}
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The account's password goes where the program will look for it. */
+static void
+store_password (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dt_secret_store_async ("alice", DT_SECRET_PASSWORD, "Dialtone test account", "secret", NULL,
+                         on_stored, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (dt_secret_store_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+/* The program D-Bus starts gets this environment. */
+static void
+set_activation_environment (void)
+{
+  g_autofree char *config = g_build_filename (t.dir, "config", NULL);
+  g_autofree char *data = g_build_filename (t.dir, "data", NULL);
+  g_autofree char *cache = g_build_filename (t.dir, "cache", NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder env;
+
+  g_variant_builder_init (&env, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&env, "{ss}", "GSETTINGS_BACKEND", "keyfile");
+  g_variant_builder_add (&env, "{ss}", "XDG_CONFIG_HOME", config);
+  g_variant_builder_add (&env, "{ss}", "XDG_DATA_HOME", data);
+  g_variant_builder_add (&env, "{ss}", "XDG_CACHE_HOME", cache);
+  g_variant_builder_add (&env, "{ss}", "GDK_BACKEND", "x11");
+  g_variant_builder_add (&env, "{ss}", "GSK_RENDERER", "cairo");
+  g_variant_builder_add (&env, "{ss}", "NO_AT_BRIDGE", "1");
+  g_variant_builder_add (&env, "{ss}", "GTK_A11Y", "none");
+  reply = g_dbus_connection_call_sync (t.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "UpdateActivationEnvironment",
+                                       g_variant_new ("(a{ss})", &env), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* --- talking to Dialtone ------------------------------------------------ */
+
+static void
+open_links (const char * const *links)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder uris;
+  GVariantBuilder platform;
+
+  g_variant_builder_init (&uris, G_VARIANT_TYPE ("as"));
+  for (guint i = 0; links[i] != NULL; i++)
+    g_variant_builder_add (&uris, "s", links[i]);
+  g_variant_builder_init (&platform, G_VARIANT_TYPE ("a{sv}"));
+  reply = g_dbus_connection_call_sync (t.bus, APP_ID, APP_PATH, "org.freedesktop.Application",
+                                       "Open", g_variant_new ("(asa{sv})", &uris, &platform),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, DEADLINE_S * 1000, NULL,
+                                       &error);
+  g_assert_no_error (error);
+}
+
+static GVariant *
+list_calls (void)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+  GVariant *calls;
+
+  reply = g_dbus_connection_call_sync (t.bus, APP_ID, APP_PATH, CALLS_IFACE, "ListCalls", NULL,
+                                       G_VARIANT_TYPE ("(a(ssssss))"), G_DBUS_CALL_FLAGS_NONE,
+                                       DEADLINE_S * 1000, NULL, &error);
+  g_assert_no_error (error);
+  calls = g_variant_get_child_value (reply, 0);
+  g_variant_unref (reply);
+  return calls;
+}
+
+static guint wanted_calls;
+
+static gboolean
+have_calls (gconstpointer data)
+{
+  g_autoptr(GVariant) calls = list_calls ();
+
+  return g_variant_n_children (calls) == wanted_calls;
+}
+
+static void
+wait_calls (guint n)
+{
+  wanted_calls = n;
+  iterate_until (have_calls, NULL, DEADLINE_S);
+}
+
+static char *
+call_id_at (guint index)
+{
+  g_autoptr(GVariant) calls = list_calls ();
+  const char *id;
+
+  g_assert_cmpuint (g_variant_n_children (calls), >, index);
+  g_variant_get_child (calls, index, "(&s&s&s&s&s&s)", &id, NULL, NULL, NULL, NULL, NULL);
+  return g_strdup (id);
+}
+
+static void
+hangup_over_dbus (const char *id)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (t.bus, APP_ID, APP_PATH, CALLS_IFACE, "Hangup",
+                                       g_variant_new ("(s)", id), NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       DEADLINE_S * 1000, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_link_refused (GDBusConnection *connection,
+                 const char      *sender,
+                 const char      *path,
+                 const char      *iface,
+                 const char      *signal,
+                 GVariant        *parameters,
+                 gpointer         user_data)
+{
+  const char *uri, *reason;
+
+  g_variant_get (parameters, "(&s&s)", &uri, &reason);
+  g_test_message ("refused %s: %s", uri, reason);
+  g_ptr_array_add (t.refused, g_strdup (reason));
+}
+
+/* --- tests -------------------------------------------------------------- */
+
+/* Nothing runs: Open activates Dialtone, which registers and calls. Then
+ * the command-line front end hangs up. */
+static void
+test_activation_from_cold (void)
+{
+  const char *links[] = { t.link, NULL };
+  g_autoptr(GVariant) calls = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  const char *peer, *state;
+
+  g_assert_cmpuint (count_events ("call-started"), ==, 0);
+  open_links (links);
+  wait_events ("registered", 1);
+  wait_events ("call-started", 1);
+  g_assert_cmpstr (json_object_get_string_member (nth_event ("call-started", 0), "to"), ==, t.link);
+  g_assert_cmpstr (json_object_get_string_member (nth_event ("registered", 0), "user"), ==,
+                   "alice");
+
+  wait_calls (1);
+  calls = list_calls ();
+  g_variant_get_child (calls, 0, "(&s&s&s&s&s&s)", NULL, NULL, NULL, NULL, &peer, &state);
+  g_assert_cmpstr (peer, ==, t.link);
+
+  id = call_id_at (0);
+  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("DIALTONE_APP"), "--hangup",
+                          id, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (cli, NULL, &error));
+  g_assert_no_error (error);
+  wait_events ("call-ended", 1);
+  wait_calls (0);
+}
+
+/* A browser hands the link to gio, which finds Dialtone by its desktop
+ * file; the new process passes the link to the running one. */
+static void
+test_gio_open (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) gio = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *share = g_build_filename (t.dir, "share", NULL);
+  g_autofree char *config = g_build_filename (t.dir, "config", NULL);
+  g_autofree char *id = NULL;
+  guint before = count_events ("call-started");
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", share, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", share, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
+  gio = g_subprocess_launcher_spawn (launcher, &error, "gio", "open", t.link, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (gio, NULL, &error));
+  g_assert_no_error (error);
+
+  wait_events ("call-started", before + 1);
+  wait_calls (1);
+  id = call_id_at (0);
+  hangup_over_dbus (id);
+  wait_calls (0);
+}
+
+static void
+test_bad_links (void)
+{
+  g_autofree char *long_number = NULL;
+  guint before = count_events ("call-started");
+  GString *digits = g_string_new ("tel:+");
+
+  for (guint i = 0; i < 64; i++)
+    g_string_append_c (digits, '1');
+  long_number = g_string_free (digits, FALSE);
+
+  {
+    const char *links[] = { "sip:", "tel:call-me-maybe", "gopher://example.com/", long_number,
+                            NULL };
+
+    g_ptr_array_set_size (t.refused, 0);
+    open_links (links);
+    iterate_for (1500);
+  }
+  g_assert_cmpuint (t.refused->len, ==, 4);
+  for (guint i = 0; i < t.refused->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (t.refused, i), !=, "");
+  g_assert_cmpuint (count_events ("call-started"), ==, before);
+  wait_calls (0);
+}
+
+/* RFC 3261 §19.1.5: a link may not steer the request through a proxy of
+ * its choosing; the header is dropped and the call goes where it should. */
+static void
+test_unsafe_headers (void)
+{
+  g_autofree char *link = g_strdup_printf ("%s?Route=%%3Csip:evil.invalid%%3E", t.link);
+  const char *links[] = { link, NULL };
+  guint before = count_events ("call-started");
+  g_autofree char *id = NULL;
+
+  open_links (links);
+  wait_events ("call-started", before + 1);
+  g_assert_cmpstr (json_object_get_string_member (nth_event ("call-started", before), "to"), ==,
+                   t.link);
+  wait_calls (1);
+  id = call_id_at (0);
+  hangup_over_dbus (id);
+  wait_calls (0);
+}
+
+static void
+test_two_links (void)
+{
+  const char *links[] = { t.link, t.link, NULL };
+  guint before = count_events ("call-started");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  open_links (links);
+  wait_events ("call-started", before + 2);
+  wait_calls (2);
+  first = call_id_at (0);
+  second = call_id_at (1);
+  g_assert_cmpstr (first, !=, second);
+  hangup_over_dbus (first);
+  hangup_over_dbus (second);
+  wait_calls (0);
+}
+
+/* With confirmation on, a link only asks. */
+static void
+test_confirmation (void)
+{
+  const char *links[] = { t.link, NULL };
+  guint before = count_events ("call-started");
+  g_autofree char *artifacts = g_strdup (g_getenv ("DT_TEST_ARTIFACTS"));
+
+  write_settings (TRUE);
+  /* The keyfile backend notices the change by itself. */
+  iterate_for (1500);
+  open_links (links);
+  iterate_for (2500);
+  g_assert_cmpuint (count_events ("call-started"), ==, before);
+  wait_calls (0);
+
+  if (artifacts != NULL)
+    {
+      g_autofree char *shot = g_build_filename (artifacts, "click-to-call-confirm.png", NULL);
+      g_autofree char *command = g_strdup_printf ("import -window root '%s'", shot);
+
+      g_mkdir_with_parents (artifacts, 0755);
+      if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL))
+        g_test_message ("No screenshot: import is missing");
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  t.events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  t.refused = g_ptr_array_new_with_free_func (g_free);
+  t.dir = g_dir_make_tmp ("dialtone-click-XXXXXX", &error);
+  g_assert_no_error (error);
+  t.bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_signal_subscribe (t.bus, NULL, CALLS_IFACE, "LinkRefused", APP_PATH, NULL,
+                                      G_DBUS_SIGNAL_FLAGS_NONE, on_link_refused, NULL, NULL);
+
+  dt_test_keyring_start (KEYRING_DAEMON);
+  store_password ();
+  start_helper ();
+  write_settings (FALSE);
+  write_desktop_file ();
+  set_activation_environment ();
+
+  g_test_add_func ("/click-to-call/activation-from-cold", test_activation_from_cold);
+  g_test_add_func ("/click-to-call/gio-open", test_gio_open);
+  g_test_add_func ("/click-to-call/bad-links", test_bad_links);
+  g_test_add_func ("/click-to-call/unsafe-headers", test_unsafe_headers);
+  g_test_add_func ("/click-to-call/two-links", test_two_links);
+  g_test_add_func ("/click-to-call/confirmation", test_confirmation);
+
+  status = g_test_run ();
+
+  /* Dialtone quits when asked; the helper on SIGTERM. */
+  g_dbus_connection_call_sync (t.bus, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                               g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL,
+                               G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, NULL);
+  g_subprocess_send_signal (t.helper, SIGTERM);
+  g_subprocess_wait (t.helper, NULL, NULL);
+  dt_test_keyring_stop ();
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", t.dir);
+
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  return status;
+}
