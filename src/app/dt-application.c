@@ -413,6 +413,10 @@ dt_application_startup (GApplication *application)
 
   set_up_calls (self);
   dt_call_manager_start (self->manager);
+  /* A softphone that quits with its window misses the next call: unless
+   * the person chose otherwise, stay up, registered, with no window. */
+  if (dt_settings_get_run_in_background (self->settings))
+    g_application_hold (application);
 
   history_path = dt_history_default_path ();
   dt_history_new_async (history_path, self->cancellable, on_history_opened, g_object_ref (self));
