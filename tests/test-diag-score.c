@@ -234,7 +234,8 @@ static const FamilyCase family_cases[] = {
   /* both, and tcp-turns-443 → Excellent, STUN and TURN may come from
    * different URIs */
   { TRUE, { UDP_WORKS, TLS443_WORKS }, DT_DIAG_GRADE_EXCELLENT, TRUE, TRUE,
-    F_UT | F_TTS | F_443, "Excellent: STUN and TURN work, and secure TURN works over TCP port 443" },
+    F_UT | F_TTS | F_443,
+    "Excellent: STUN and TURN work, and secure TURN works over TCP port 443" },
   { TRUE, { UDP_STUN_ONLY, TLS443_WORKS }, DT_DIAG_GRADE_EXCELLENT, TRUE, TRUE, F_TTS | F_443,
     "Excellent" },
   { TRUE, { NO_ADDRESS, UDP_WORKS, TLS443_WORKS, UDP_FAILS }, DT_DIAG_GRADE_EXCELLENT, TRUE,
