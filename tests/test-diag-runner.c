@@ -91,6 +91,22 @@ echo_peer_address (EchoPeer *peer)
   return G_INET_SOCKET_ADDRESS (g_socket_get_local_address (peer->socket, NULL));
 }
 
+/* A UDP "server" that answers everything with bytes that are not STUN */
+static gboolean
+on_garbage_readable (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      user_data)
+{
+  static const char garbage[] =
+    "\x01\x01\x00\x04\xde\xad\xbe\xefHTTP/1.1 400 Bad Request\r\n";
+  g_autoptr(GSocketAddress) from = NULL;
+  char buffer[2048];
+
+  if (g_socket_receive_from (socket, &from, buffer, sizeof buffer, NULL, NULL) > 0)
+    g_socket_send_to (socket, from, garbage, sizeof garbage - 1, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 /* --- Helpers ------------------------------------------------------------ */
 
 static DtDiagRunner *
@@ -373,6 +389,10 @@ test_unreachable (void)
   g_autoptr(GSocket) silent = NULL;
   g_autoptr(GInetSocketAddress) silent_address = NULL;
   g_autofree char *silent_udp = NULL;
+  g_autoptr(GSocket) garbage = NULL;
+  g_autoptr(GSource) garbage_source = NULL;
+  g_autoptr(GInetSocketAddress) garbage_address = NULL;
+  g_autofree char *garbage_udp = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *entry;
 
@@ -390,11 +410,33 @@ test_unreachable (void)
   silent_udp = g_strdup_printf ("turn:127.0.0.1:%u",
                                 g_inet_socket_address_get_port (silent_address));
 
+  /* And one that answers garbage */
+  garbage = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                          &error);
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+
+    g_assert_true (g_socket_bind (garbage, any, FALSE, &error));
+  }
+  g_socket_set_blocking (garbage, FALSE);
+  garbage_source = g_socket_create_source (garbage, G_IO_IN, NULL);
+  g_source_set_callback (garbage_source, (GSourceFunc) (void (*) (void)) on_garbage_readable,
+                         NULL, NULL);
+  g_source_attach (garbage_source, NULL);
+  garbage_address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (garbage, NULL));
+  garbage_udp = g_strdup_printf ("turn:127.0.0.1:%u",
+                                 g_inet_socket_address_get_port (garbage_address));
+
   g_object_set (runner, "stage-timeout", 400 * slowdown, NULL);
   dt_diag_runner_add_uri (runner, closed_tcp, COTURN_USERNAME, COTURN_PASSWORD);
   dt_diag_runner_add_uri (runner, closed_udp, COTURN_USERNAME, COTURN_PASSWORD);
   dt_diag_runner_add_uri (runner, silent_udp, COTURN_USERNAME, COTURN_PASSWORD);
+  dt_diag_runner_add_uri (runner, garbage_udp, COTURN_USERNAME, COTURN_PASSWORD);
+  dt_diag_runner_add_uri (runner, "turn:no-such-server.invalid", COTURN_USERNAME,
+                          COTURN_PASSWORD);
   root = run_report (runner, REPORT_BUDGET_US, NULL);
+  g_source_destroy (garbage_source);
 
   entry = find_entry (root, closed_tcp, "ipv4");
   g_assert_cmpstr (json_object_get_string_member (entry, "grade"), ==, "Fail");
@@ -417,6 +459,20 @@ test_unreachable (void)
   g_assert_cmpstr (json_object_get_string_member (stage_of (entry, "allocate"), "reason"), ==,
                    "no-response");
   g_assert_nonnull (strstr (json_object_get_string_member (entry, "advice"), "No response"));
+
+  /* Garbage is not an answer: the client waits for STUN, and stops in time */
+  entry = find_entry (root, garbage_udp, "ipv4");
+  g_assert_cmpstr (json_object_get_string_member (entry, "grade"), ==, "Fail");
+  g_test_message ("garbage: %s", json_object_get_string_member (entry, "error"));
+  g_assert_true (g_str_equal (json_object_get_string_member (entry, "error"), "no-response") ||
+                 g_str_equal (json_object_get_string_member (entry, "error"), "protocol-error"));
+
+  entry = find_entry (root, "turn:no-such-server.invalid", "ipv4");
+  g_assert_cmpstr (json_object_get_string_member (entry, "grade"), ==, "Fail");
+  g_assert_cmpstr (json_object_get_string_member (entry, "error"), ==, "dns-failed");
+  assert_stage (entry, "resolve", "failed");
+  assert_stage (entry, "connect", "not-run");
+  g_assert_nonnull (strstr (json_object_get_string_member (entry, "advice"), "does not resolve"));
 
   g_assert_cmpstr (family_grade (root, "ipv4"), ==, "Fail");
 }

@@ -893,8 +893,9 @@ dt_diag_report_score (DtDiagReport *self)
           g_array_append_val (scores, entry->score);
         }
 
-      dt_diag_score_family (self->family_available[f], (DtDiagUriScore *) scores->data,
-                            scores->len, &self->family_scores[f]);
+      dt_diag_score_family (self->family_available[f],
+                            (const DtDiagUriScore *) (void *) scores->data, scores->len,
+                            &self->family_scores[f]);
     }
   self->scored = TRUE;
 }
