@@ -108,435 +108,6 @@ entry_relay_in_family (const DtDiagEntry *entry)
   return g_inet_address_get_family (address) == entry->family;
 }
 
-/* --- Entries ------------------------------------------------------------ */
-
-/**
- * dt_diag_entry_stage_passed:
- * @entry: a #DtDiagEntry
- * @stage: the stage
- * @duration_us: how long it took, or -1
- *
- * Records that @stage completed.
- */
-void
-dt_diag_entry_stage_passed (DtDiagEntry *entry,
-                            DtDiagStage  stage,
-                            gint64       duration_us)
-{
-  g_return_if_fail (entry != NULL);
-  g_return_if_fail (stage < DT_DIAG_N_STAGES);
-
-  stage_result_clear (&entry->stages[stage]);
-  entry->stages[stage].state = DT_DIAG_STAGE_PASSED;
-  entry->stages[stage].duration_us = duration_us;
-  entry->stages[stage].reason = DT_DIAG_REASON_NONE;
-  entry->stages[stage].stun_code = 0;
-}
-
-/**
- * dt_diag_entry_stage_failed:
- * @entry: a #DtDiagEntry
- * @stage: the stage
- * @duration_us: how long it ran before failing, or -1
- * @reason: why
- * @stun_code: the server's STUN error code, or 0
- * @stun_reason: (nullable): the server's reason phrase
- * @detail: (nullable): what happened, in words
- *
- * Records that @stage failed.
- */
-void
-dt_diag_entry_stage_failed (DtDiagEntry  *entry,
-                            DtDiagStage   stage,
-                            gint64        duration_us,
-                            DtDiagReason  reason,
-                            guint         stun_code,
-                            const char   *stun_reason,
-                            const char   *detail)
-{
-  g_return_if_fail (entry != NULL);
-  g_return_if_fail (stage < DT_DIAG_N_STAGES);
-
-  stage_result_clear (&entry->stages[stage]);
-  entry->stages[stage].state = DT_DIAG_STAGE_FAILED;
-  entry->stages[stage].duration_us = duration_us;
-  entry->stages[stage].reason = reason;
-  entry->stages[stage].stun_code = stun_code;
-  entry->stages[stage].stun_reason = g_strdup (stun_reason);
-  entry->stages[stage].detail = g_strdup (detail);
-}
-
-/**
- * dt_diag_entry_stage_set:
- * @entry: a #DtDiagEntry
- * @stage: the stage
- * @state: %DT_DIAG_STAGE_NOT_RUN or %DT_DIAG_STAGE_SKIPPED
- * @reason: why, or %DT_DIAG_REASON_NONE
- * @detail: (nullable): why, in words
- *
- * Records a stage that did not run.
- */
-void
-dt_diag_entry_stage_set (DtDiagEntry      *entry,
-                         DtDiagStage       stage,
-                         DtDiagStageState  state,
-                         DtDiagReason      reason,
-                         const char       *detail)
-{
-  g_return_if_fail (entry != NULL);
-  g_return_if_fail (stage < DT_DIAG_N_STAGES);
-
-  stage_result_clear (&entry->stages[stage]);
-  entry->stages[stage].state = state;
-  entry->stages[stage].duration_us = -1;
-  entry->stages[stage].reason = reason;
-  entry->stages[stage].stun_code = 0;
-  entry->stages[stage].detail = g_strdup (detail);
-}
-
-/**
- * dt_diag_entry_get_failure:
- * @entry: a #DtDiagEntry
- * @stage: (out) (optional): the stage that failed
- *
- * Returns: (nullable): the first failed stage's result, or %NULL
- */
-const DtDiagStageResult *
-dt_diag_entry_get_failure (const DtDiagEntry *entry,
-                           DtDiagStage       *stage)
-{
-  g_return_val_if_fail (entry != NULL, NULL);
-
-  for (guint i = 0; i < DT_DIAG_N_STAGES; i++)
-    if (entry->stages[i].state == DT_DIAG_STAGE_FAILED)
-      {
-        if (stage != NULL)
-          *stage = i;
-        return &entry->stages[i];
-      }
-  return NULL;
-}
-
-/**
- * dt_diag_entry_get_facts:
- * @entry: a #DtDiagEntry
- * @facts: (out caller-allocates): what the scoring needs
- *
- * Derives the scoring input from the stages. A URI whose server has no
- * address in the family, or a family this computer cannot reach, is "not
- * tested"; the relay counts only when it is of the entry's family.
- */
-void
-dt_diag_entry_get_facts (const DtDiagEntry *entry,
-                         DtDiagUriFacts    *facts)
-{
-  DtDiagReason resolve_reason;
-  DtDiagStageState ice;
-
-  g_return_if_fail (entry != NULL);
-  g_return_if_fail (facts != NULL);
-
-  resolve_reason = entry->stages[DT_DIAG_STAGE_RESOLVE].reason;
-  ice = entry->stages[DT_DIAG_STAGE_ICE].state;
-
-  *facts = (DtDiagUriFacts) {
-    .uri = entry->uri,
-    .tested = resolve_reason != DT_DIAG_REASON_DNS_NO_ADDRESS &&
-              resolve_reason != DT_DIAG_REASON_FAMILY_NOT_AVAILABLE,
-    .mapped_address = entry->mapped_address != NULL,
-    .relay_allocated = entry_relay_in_family (entry),
-    .greeting_ok = entry->stages[DT_DIAG_STAGE_GREETING].state == DT_DIAG_STAGE_PASSED,
-    .ice = ice == DT_DIAG_STAGE_PASSED ? DT_DIAG_ICE_CONNECTED
-         : ice == DT_DIAG_STAGE_FAILED ? DT_DIAG_ICE_FAILED
-         : DT_DIAG_ICE_NOT_RUN,
-    .handshake_verified = entry->stages[DT_DIAG_STAGE_HANDSHAKE].state == DT_DIAG_STAGE_PASSED,
-  };
-}
-
-/**
- * dt_diag_entry_get_advice:
- * @entry: a #DtDiagEntry
- *
- * Returns: (transfer full) (nullable): what to do about the entry's first
- *   failure, translated, or %NULL when nothing failed
- */
-char *
-dt_diag_entry_get_advice (const DtDiagEntry *entry)
-{
-  g_autofree char *server = NULL;
-  const DtDiagStageResult *failure;
-  gboolean ipv6;
-  guint port;
-
-  g_return_val_if_fail (entry != NULL, NULL);
-
-  failure = dt_diag_entry_get_failure (entry, NULL);
-  if (failure == NULL)
-    return NULL;
-
-  server = describe_server (entry);
-  ipv6 = entry->family == G_SOCKET_FAMILY_IPV6;
-  port = entry->uri != NULL ? entry->uri->port : 0;
-
-  switch (failure->reason)
-    {
-    case DT_DIAG_REASON_URI_INVALID:
-      return g_strdup_printf (_("Correct the server URI: %s"),
-                              failure->detail ? failure->detail : "");
-    case DT_DIAG_REASON_URI_UNSUPPORTED:
-      return g_strdup (_("The URI has parameters Dialtone does not know; remove them, or ask "
-                         "the server's operator what they mean"));
-    case DT_DIAG_REASON_DNS_FAILED:
-      return g_strdup_printf (_("The name of %s does not resolve: check its spelling and this "
-                                "computer's DNS settings"), server);
-    case DT_DIAG_REASON_DNS_NO_ADDRESS:
-      return g_strdup_printf (ipv6 ? _("%s has no IPv6 address: its operator can add an AAAA "
-                                       "record so that IPv6 calls can use it")
-                                   : _("%s has no IPv4 address: its operator can add an A "
-                                       "record so that IPv4 calls can use it"), server);
-    case DT_DIAG_REASON_FAMILY_NOT_AVAILABLE:
-      return g_strdup (ipv6 ? _("This computer has no route to IPv6 servers")
-                            : _("This computer has no route to IPv4 servers"));
-    case DT_DIAG_REASON_NO_RESPONSE:
-      return g_strdup_printf (_("No response from %s: check the address and the port, and "
-                                "whether a firewall blocks port %u"), server, port);
-    case DT_DIAG_REASON_CONNECT_REFUSED:
-      return g_strdup_printf (_("%s refused the connection: nothing listens on port %u; check "
-                                "the port"), server, port);
-    case DT_DIAG_REASON_TLS_CERTIFICATE:
-      return g_strdup_printf (_("The certificate of %s is not trusted: %s. Calls that use "
-                                "this server over TLS will fail until it presents a "
-                                "certificate for its name from a trusted authority"), server,
-                              failure->detail ? failure->detail : "");
-    case DT_DIAG_REASON_TLS_FAILED:
-      return g_strdup_printf (_("The secure connection to %s failed: check that port %u "
-                                "speaks TLS or DTLS, and not plain TURN"), server, port);
-    case DT_DIAG_REASON_AUTH_FAILED:
-      return g_strdup_printf (_("%s rejected the user name or password: check the "
-                                "credentials; credentials from a homeserver may have "
-                                "expired"), server);
-    case DT_DIAG_REASON_ALLOCATION_REFUSED:
-      return g_strdup_printf (_("%s refused to allocate a relay (STUN error %u%s%s): it may "
-                                "be over its quota or capacity, or forbid this account"),
-                              server, failure->stun_code,
-                              failure->stun_reason ? " " : "",
-                              failure->stun_reason ? failure->stun_reason : "");
-    case DT_DIAG_REASON_FAMILY_NOT_SUPPORTED:
-      return g_strdup_printf (ipv6 ? _("%s does not hand out IPv6 relays; its operator can "
-                                       "enable IPv6 relaying")
-                                   : _("%s does not hand out IPv4 relays; its operator can "
-                                       "enable IPv4 relaying"), server);
-    case DT_DIAG_REASON_PERMISSION_REFUSED:
-      return g_strdup_printf (_("%s refused to relay to the test peer: its policy denies "
-                                "that address"), server);
-    case DT_DIAG_REASON_GREETING_TIMEOUT:
-      return g_strdup_printf (_("%s allocated a relay, but the greeting did not come back "
-                                "through it: the server may not relay to the peer, or a "
-                                "firewall drops relayed UDP"), server);
-    case DT_DIAG_REASON_PROTOCOL_ERROR:
-      return g_strdup_printf (_("%s answered with something Dialtone cannot use: check that "
-                                "this port belongs to a STUN/TURN server"), server);
-    case DT_DIAG_REASON_CONNECTION_CLOSED:
-      return g_strdup_printf (_("The connection to %s broke during the test: try again, and "
-                                "check the server's logs if it keeps happening"), server);
-    case DT_DIAG_REASON_CANCELLED:
-      return g_strdup (_("The test was stopped before it finished"));
-    case DT_DIAG_REASON_NONE:
-    case DT_DIAG_REASON_ICE_NOT_RUN:
-    default:
-      return NULL;
-    }
-}
-
-/**
- * dt_diag_entry_get_warning:
- * @entry: a scored #DtDiagEntry
- *
- * Returns: (transfer full) (nullable): a warning about a result that counts
- *   for less than it seems, translated, or %NULL
- */
-char *
-dt_diag_entry_get_warning (const DtDiagEntry *entry)
-{
-  g_autofree char *server = NULL;
-
-  g_return_val_if_fail (entry != NULL, NULL);
-
-  if (!entry->score.insecure_warning)
-    return NULL;
-
-  server = describe_server (entry);
-  return g_strdup_printf (_("%s relayed, but without a verified TLS or DTLS handshake, so it "
-                            "counts as unencrypted TURN"), server);
-}
-
-/**
- * dt_diag_stage_to_string:
- * @stage: a #DtDiagStage
- *
- * Returns: the stage's name in reports, such as "allocate"
- */
-const char *
-dt_diag_stage_to_string (DtDiagStage stage)
-{
-  static const char * const names[] = {
-    "parse", "resolve", "connect", "handshake", "binding", "allocate", "permission",
-    "greeting", "ice",
-  };
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (names) == DT_DIAG_N_STAGES);
-  g_return_val_if_fail (stage < DT_DIAG_N_STAGES, "");
-  return names[stage];
-}
-
-/**
- * dt_diag_stage_to_label:
- * @stage: a #DtDiagStage
- *
- * Returns: the stage's name as a person reads it, translated
- */
-const char *
-dt_diag_stage_to_label (DtDiagStage stage)
-{
-  switch (stage)
-    {
-    case DT_DIAG_STAGE_PARSE:
-      return _("URI");
-    case DT_DIAG_STAGE_RESOLVE:
-      return _("Address resolved");
-    case DT_DIAG_STAGE_CONNECT:
-      return _("Server reached");
-    case DT_DIAG_STAGE_HANDSHAKE:
-      return _("TLS/DTLS handshake");
-    case DT_DIAG_STAGE_BINDING:
-      return _("STUN Binding (UDP)");
-    case DT_DIAG_STAGE_ALLOCATE:
-      return _("Authenticated and allocated");
-    case DT_DIAG_STAGE_PERMISSION:
-      return _("Permission for the peer");
-    case DT_DIAG_STAGE_GREETING:
-      return _("Greeting through the relay");
-    case DT_DIAG_STAGE_ICE:
-      return _("ICE check (libnice)");
-    case DT_DIAG_N_STAGES:
-    default:
-      g_return_val_if_reached ("");
-    }
-}
-
-/**
- * dt_diag_stage_state_to_string:
- * @state: a #DtDiagStageState
- *
- * Returns: the state's name in reports: "not-run", "passed", "failed" or
- *   "skipped"
- */
-const char *
-dt_diag_stage_state_to_string (DtDiagStageState state)
-{
-  switch (state)
-    {
-    case DT_DIAG_STAGE_NOT_RUN:
-      return "not-run";
-    case DT_DIAG_STAGE_PASSED:
-      return "passed";
-    case DT_DIAG_STAGE_FAILED:
-      return "failed";
-    case DT_DIAG_STAGE_SKIPPED:
-      return "skipped";
-    default:
-      g_return_val_if_reached ("");
-    }
-}
-
-/**
- * dt_diag_reason_to_string:
- * @reason: a #DtDiagReason
- *
- * Returns: the reason code in reports, such as "auth-failed", or %NULL for
- *   %DT_DIAG_REASON_NONE
- */
-const char *
-dt_diag_reason_to_string (DtDiagReason reason)
-{
-  static const char * const names[] = {
-    NULL, "uri-invalid", "uri-unsupported", "dns-failed", "dns-no-address",
-    "family-not-available", "no-response", "connect-refused", "tls-failed", "tls-certificate",
-    "auth-failed", "allocation-refused", "family-not-supported", "permission-refused",
-    "greeting-timeout", "protocol-error", "connection-closed", "ice-not-run", "cancelled",
-  };
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (names) == DT_DIAG_REASON_CANCELLED + 1);
-  g_return_val_if_fail (reason <= DT_DIAG_REASON_CANCELLED, NULL);
-  return names[reason];
-}
-
-/**
- * dt_diag_reason_to_label:
- * @reason: a #DtDiagReason
- *
- * Returns: the reason as a person reads it, translated
- */
-const char *
-dt_diag_reason_to_label (DtDiagReason reason)
-{
-  switch (reason)
-    {
-    case DT_DIAG_REASON_NONE:
-      return "";
-    case DT_DIAG_REASON_URI_INVALID:
-      return _("invalid URI");
-    case DT_DIAG_REASON_URI_UNSUPPORTED:
-      return _("unsupported URI");
-    case DT_DIAG_REASON_DNS_FAILED:
-      return _("name not found");
-    case DT_DIAG_REASON_DNS_NO_ADDRESS:
-      return _("no address in this family");
-    case DT_DIAG_REASON_FAMILY_NOT_AVAILABLE:
-      return _("family not available here");
-    case DT_DIAG_REASON_NO_RESPONSE:
-      return _("no response");
-    case DT_DIAG_REASON_CONNECT_REFUSED:
-      return _("connection refused");
-    case DT_DIAG_REASON_TLS_FAILED:
-      return _("TLS failed");
-    case DT_DIAG_REASON_TLS_CERTIFICATE:
-      return _("TLS certificate not trusted");
-    case DT_DIAG_REASON_AUTH_FAILED:
-      return _("authentication failed");
-    case DT_DIAG_REASON_ALLOCATION_REFUSED:
-      return _("allocation refused");
-    case DT_DIAG_REASON_FAMILY_NOT_SUPPORTED:
-      return _("no relay of this family");
-    case DT_DIAG_REASON_PERMISSION_REFUSED:
-      return _("permission refused");
-    case DT_DIAG_REASON_GREETING_TIMEOUT:
-      return _("no reply through the relay");
-    case DT_DIAG_REASON_PROTOCOL_ERROR:
-      return _("unusable answer");
-    case DT_DIAG_REASON_CONNECTION_CLOSED:
-      return _("connection closed");
-    case DT_DIAG_REASON_ICE_NOT_RUN:
-      return _("not run");
-    case DT_DIAG_REASON_CANCELLED:
-      return _("cancelled");
-    default:
-      g_return_val_if_reached ("");
-    }
-}
-
-/**
- * dt_diag_family_to_string:
- * @family: %G_SOCKET_FAMILY_IPV4 or %G_SOCKET_FAMILY_IPV6
- *
- * Returns: "ipv4" or "ipv6"
- */
-const char *
-dt_diag_family_to_string (GSocketFamily family)
-{
-  return family == G_SOCKET_FAMILY_IPV6 ? "ipv6" : "ipv4";
-}
-
 /* --- The report --------------------------------------------------------- */
 
 static void
@@ -995,4 +566,433 @@ dt_diag_report_get_advice (DtDiagReport *self)
                                    "them"));
 
   return g_strv_builder_end (builder);
+}
+
+/* --- Entries ------------------------------------------------------------ */
+
+/**
+ * dt_diag_entry_stage_passed:
+ * @entry: a #DtDiagEntry
+ * @stage: the stage
+ * @duration_us: how long it took, or -1
+ *
+ * Records that @stage completed.
+ */
+void
+dt_diag_entry_stage_passed (DtDiagEntry *entry,
+                            DtDiagStage  stage,
+                            gint64       duration_us)
+{
+  g_return_if_fail (entry != NULL);
+  g_return_if_fail (stage < DT_DIAG_N_STAGES);
+
+  stage_result_clear (&entry->stages[stage]);
+  entry->stages[stage].state = DT_DIAG_STAGE_PASSED;
+  entry->stages[stage].duration_us = duration_us;
+  entry->stages[stage].reason = DT_DIAG_REASON_NONE;
+  entry->stages[stage].stun_code = 0;
+}
+
+/**
+ * dt_diag_entry_stage_failed:
+ * @entry: a #DtDiagEntry
+ * @stage: the stage
+ * @duration_us: how long it ran before failing, or -1
+ * @reason: why
+ * @stun_code: the server's STUN error code, or 0
+ * @stun_reason: (nullable): the server's reason phrase
+ * @detail: (nullable): what happened, in words
+ *
+ * Records that @stage failed.
+ */
+void
+dt_diag_entry_stage_failed (DtDiagEntry  *entry,
+                            DtDiagStage   stage,
+                            gint64        duration_us,
+                            DtDiagReason  reason,
+                            guint         stun_code,
+                            const char   *stun_reason,
+                            const char   *detail)
+{
+  g_return_if_fail (entry != NULL);
+  g_return_if_fail (stage < DT_DIAG_N_STAGES);
+
+  stage_result_clear (&entry->stages[stage]);
+  entry->stages[stage].state = DT_DIAG_STAGE_FAILED;
+  entry->stages[stage].duration_us = duration_us;
+  entry->stages[stage].reason = reason;
+  entry->stages[stage].stun_code = stun_code;
+  entry->stages[stage].stun_reason = g_strdup (stun_reason);
+  entry->stages[stage].detail = g_strdup (detail);
+}
+
+/**
+ * dt_diag_entry_stage_set:
+ * @entry: a #DtDiagEntry
+ * @stage: the stage
+ * @state: %DT_DIAG_STAGE_NOT_RUN or %DT_DIAG_STAGE_SKIPPED
+ * @reason: why, or %DT_DIAG_REASON_NONE
+ * @detail: (nullable): why, in words
+ *
+ * Records a stage that did not run.
+ */
+void
+dt_diag_entry_stage_set (DtDiagEntry      *entry,
+                         DtDiagStage       stage,
+                         DtDiagStageState  state,
+                         DtDiagReason      reason,
+                         const char       *detail)
+{
+  g_return_if_fail (entry != NULL);
+  g_return_if_fail (stage < DT_DIAG_N_STAGES);
+
+  stage_result_clear (&entry->stages[stage]);
+  entry->stages[stage].state = state;
+  entry->stages[stage].duration_us = -1;
+  entry->stages[stage].reason = reason;
+  entry->stages[stage].stun_code = 0;
+  entry->stages[stage].detail = g_strdup (detail);
+}
+
+/**
+ * dt_diag_entry_get_failure:
+ * @entry: a #DtDiagEntry
+ * @stage: (out) (optional): the stage that failed
+ *
+ * Returns: (nullable): the first failed stage's result, or %NULL
+ */
+const DtDiagStageResult *
+dt_diag_entry_get_failure (const DtDiagEntry *entry,
+                           DtDiagStage       *stage)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  for (guint i = 0; i < DT_DIAG_N_STAGES; i++)
+    if (entry->stages[i].state == DT_DIAG_STAGE_FAILED)
+      {
+        if (stage != NULL)
+          *stage = i;
+        return &entry->stages[i];
+      }
+  return NULL;
+}
+
+/**
+ * dt_diag_entry_get_facts:
+ * @entry: a #DtDiagEntry
+ * @facts: (out caller-allocates): what the scoring needs
+ *
+ * Derives the scoring input from the stages. A URI whose server has no
+ * address in the family, or a family this computer cannot reach, is "not
+ * tested"; the relay counts only when it is of the entry's family.
+ */
+void
+dt_diag_entry_get_facts (const DtDiagEntry *entry,
+                         DtDiagUriFacts    *facts)
+{
+  DtDiagReason resolve_reason;
+  DtDiagStageState ice;
+
+  g_return_if_fail (entry != NULL);
+  g_return_if_fail (facts != NULL);
+
+  resolve_reason = entry->stages[DT_DIAG_STAGE_RESOLVE].reason;
+  ice = entry->stages[DT_DIAG_STAGE_ICE].state;
+
+  *facts = (DtDiagUriFacts) {
+    .uri = entry->uri,
+    .tested = resolve_reason != DT_DIAG_REASON_DNS_NO_ADDRESS &&
+              resolve_reason != DT_DIAG_REASON_FAMILY_NOT_AVAILABLE,
+    .mapped_address = entry->mapped_address != NULL,
+    .relay_allocated = entry_relay_in_family (entry),
+    .greeting_ok = entry->stages[DT_DIAG_STAGE_GREETING].state == DT_DIAG_STAGE_PASSED,
+    .ice = ice == DT_DIAG_STAGE_PASSED ? DT_DIAG_ICE_CONNECTED
+         : ice == DT_DIAG_STAGE_FAILED ? DT_DIAG_ICE_FAILED
+         : DT_DIAG_ICE_NOT_RUN,
+    .handshake_verified = entry->stages[DT_DIAG_STAGE_HANDSHAKE].state == DT_DIAG_STAGE_PASSED,
+  };
+}
+
+/**
+ * dt_diag_entry_get_advice:
+ * @entry: a #DtDiagEntry
+ *
+ * Returns: (transfer full) (nullable): what to do about the entry's first
+ *   failure, translated, or %NULL when nothing failed
+ */
+char *
+dt_diag_entry_get_advice (const DtDiagEntry *entry)
+{
+  g_autofree char *server = NULL;
+  const DtDiagStageResult *failure;
+  gboolean ipv6;
+  guint port;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  failure = dt_diag_entry_get_failure (entry, NULL);
+  if (failure == NULL)
+    return NULL;
+
+  server = describe_server (entry);
+  ipv6 = entry->family == G_SOCKET_FAMILY_IPV6;
+  port = entry->uri != NULL ? entry->uri->port : 0;
+
+  switch (failure->reason)
+    {
+    case DT_DIAG_REASON_URI_INVALID:
+      return g_strdup_printf (_("Correct the server URI: %s"),
+                              failure->detail ? failure->detail : "");
+    case DT_DIAG_REASON_URI_UNSUPPORTED:
+      return g_strdup (_("The URI has parameters Dialtone does not know; remove them, or ask "
+                         "the server's operator what they mean"));
+    case DT_DIAG_REASON_DNS_FAILED:
+      return g_strdup_printf (_("The name of %s does not resolve: check its spelling and this "
+                                "computer's DNS settings"), server);
+    case DT_DIAG_REASON_DNS_NO_ADDRESS:
+      return g_strdup_printf (ipv6 ? _("%s has no IPv6 address: its operator can add an AAAA "
+                                       "record so that IPv6 calls can use it")
+                                   : _("%s has no IPv4 address: its operator can add an A "
+                                       "record so that IPv4 calls can use it"), server);
+    case DT_DIAG_REASON_FAMILY_NOT_AVAILABLE:
+      return g_strdup (ipv6 ? _("This computer has no route to IPv6 servers")
+                            : _("This computer has no route to IPv4 servers"));
+    case DT_DIAG_REASON_NO_RESPONSE:
+      return g_strdup_printf (_("No response from %s: check the address and the port, and "
+                                "whether a firewall blocks port %u"), server, port);
+    case DT_DIAG_REASON_CONNECT_REFUSED:
+      return g_strdup_printf (_("%s refused the connection: nothing listens on port %u; check "
+                                "the port"), server, port);
+    case DT_DIAG_REASON_TLS_CERTIFICATE:
+      return g_strdup_printf (_("The certificate of %s is not trusted: %s. Calls that use "
+                                "this server over TLS will fail until it presents a "
+                                "certificate for its name from a trusted authority"), server,
+                              failure->detail ? failure->detail : "");
+    case DT_DIAG_REASON_TLS_FAILED:
+      return g_strdup_printf (_("The secure connection to %s failed: check that port %u "
+                                "speaks TLS or DTLS, and not plain TURN"), server, port);
+    case DT_DIAG_REASON_AUTH_FAILED:
+      return g_strdup_printf (_("%s rejected the user name or password: check the "
+                                "credentials; credentials from a homeserver may have "
+                                "expired"), server);
+    case DT_DIAG_REASON_ALLOCATION_REFUSED:
+      return g_strdup_printf (_("%s refused to allocate a relay (STUN error %u%s%s): it may "
+                                "be over its quota or capacity, or forbid this account"),
+                              server, failure->stun_code,
+                              failure->stun_reason ? " " : "",
+                              failure->stun_reason ? failure->stun_reason : "");
+    case DT_DIAG_REASON_FAMILY_NOT_SUPPORTED:
+      return g_strdup_printf (ipv6 ? _("%s does not hand out IPv6 relays; its operator can "
+                                       "enable IPv6 relaying")
+                                   : _("%s does not hand out IPv4 relays; its operator can "
+                                       "enable IPv4 relaying"), server);
+    case DT_DIAG_REASON_PERMISSION_REFUSED:
+      return g_strdup_printf (_("%s refused to relay to the test peer: its policy denies "
+                                "that address"), server);
+    case DT_DIAG_REASON_GREETING_TIMEOUT:
+      return g_strdup_printf (_("%s allocated a relay, but the greeting did not come back "
+                                "through it: the server may not relay to the peer, or a "
+                                "firewall drops relayed UDP"), server);
+    case DT_DIAG_REASON_PROTOCOL_ERROR:
+      return g_strdup_printf (_("%s answered with something Dialtone cannot use: check that "
+                                "this port belongs to a STUN/TURN server"), server);
+    case DT_DIAG_REASON_CONNECTION_CLOSED:
+      return g_strdup_printf (_("The connection to %s broke during the test: try again, and "
+                                "check the server's logs if it keeps happening"), server);
+    case DT_DIAG_REASON_CANCELLED:
+      return g_strdup (_("The test was stopped before it finished"));
+    case DT_DIAG_REASON_NONE:
+    case DT_DIAG_REASON_ICE_NOT_RUN:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * dt_diag_entry_get_warning:
+ * @entry: a scored #DtDiagEntry
+ *
+ * Returns: (transfer full) (nullable): a warning about a result that counts
+ *   for less than it seems, translated, or %NULL
+ */
+char *
+dt_diag_entry_get_warning (const DtDiagEntry *entry)
+{
+  g_autofree char *server = NULL;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  if (!entry->score.insecure_warning)
+    return NULL;
+
+  server = describe_server (entry);
+  return g_strdup_printf (_("%s relayed, but without a verified TLS or DTLS handshake, so it "
+                            "counts as unencrypted TURN"), server);
+}
+
+/**
+ * dt_diag_stage_to_string:
+ * @stage: a #DtDiagStage
+ *
+ * Returns: the stage's name in reports, such as "allocate"
+ */
+const char *
+dt_diag_stage_to_string (DtDiagStage stage)
+{
+  static const char * const names[] = {
+    "parse", "resolve", "connect", "handshake", "binding", "allocate", "permission",
+    "greeting", "ice",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == DT_DIAG_N_STAGES);
+  g_return_val_if_fail (stage < DT_DIAG_N_STAGES, "");
+  return names[stage];
+}
+
+/**
+ * dt_diag_stage_to_label:
+ * @stage: a #DtDiagStage
+ *
+ * Returns: the stage's name as a person reads it, translated
+ */
+const char *
+dt_diag_stage_to_label (DtDiagStage stage)
+{
+  switch (stage)
+    {
+    case DT_DIAG_STAGE_PARSE:
+      return _("URI");
+    case DT_DIAG_STAGE_RESOLVE:
+      return _("Address resolved");
+    case DT_DIAG_STAGE_CONNECT:
+      return _("Server reached");
+    case DT_DIAG_STAGE_HANDSHAKE:
+      return _("TLS/DTLS handshake");
+    case DT_DIAG_STAGE_BINDING:
+      return _("STUN Binding (UDP)");
+    case DT_DIAG_STAGE_ALLOCATE:
+      return _("Authenticated and allocated");
+    case DT_DIAG_STAGE_PERMISSION:
+      return _("Permission for the peer");
+    case DT_DIAG_STAGE_GREETING:
+      return _("Greeting through the relay");
+    case DT_DIAG_STAGE_ICE:
+      return _("ICE check (libnice)");
+    case DT_DIAG_N_STAGES:
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+/**
+ * dt_diag_stage_state_to_string:
+ * @state: a #DtDiagStageState
+ *
+ * Returns: the state's name in reports: "not-run", "passed", "failed" or
+ *   "skipped"
+ */
+const char *
+dt_diag_stage_state_to_string (DtDiagStageState state)
+{
+  switch (state)
+    {
+    case DT_DIAG_STAGE_NOT_RUN:
+      return "not-run";
+    case DT_DIAG_STAGE_PASSED:
+      return "passed";
+    case DT_DIAG_STAGE_FAILED:
+      return "failed";
+    case DT_DIAG_STAGE_SKIPPED:
+      return "skipped";
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+/**
+ * dt_diag_reason_to_string:
+ * @reason: a #DtDiagReason
+ *
+ * Returns: the reason code in reports, such as "auth-failed", or %NULL for
+ *   %DT_DIAG_REASON_NONE
+ */
+const char *
+dt_diag_reason_to_string (DtDiagReason reason)
+{
+  static const char * const names[] = {
+    NULL, "uri-invalid", "uri-unsupported", "dns-failed", "dns-no-address",
+    "family-not-available", "no-response", "connect-refused", "tls-failed", "tls-certificate",
+    "auth-failed", "allocation-refused", "family-not-supported", "permission-refused",
+    "greeting-timeout", "protocol-error", "connection-closed", "ice-not-run", "cancelled",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == DT_DIAG_REASON_CANCELLED + 1);
+  g_return_val_if_fail (reason <= DT_DIAG_REASON_CANCELLED, NULL);
+  return names[reason];
+}
+
+/**
+ * dt_diag_reason_to_label:
+ * @reason: a #DtDiagReason
+ *
+ * Returns: the reason as a person reads it, translated
+ */
+const char *
+dt_diag_reason_to_label (DtDiagReason reason)
+{
+  switch (reason)
+    {
+    case DT_DIAG_REASON_NONE:
+      return "";
+    case DT_DIAG_REASON_URI_INVALID:
+      return _("invalid URI");
+    case DT_DIAG_REASON_URI_UNSUPPORTED:
+      return _("unsupported URI");
+    case DT_DIAG_REASON_DNS_FAILED:
+      return _("name not found");
+    case DT_DIAG_REASON_DNS_NO_ADDRESS:
+      return _("no address in this family");
+    case DT_DIAG_REASON_FAMILY_NOT_AVAILABLE:
+      return _("family not available here");
+    case DT_DIAG_REASON_NO_RESPONSE:
+      return _("no response");
+    case DT_DIAG_REASON_CONNECT_REFUSED:
+      return _("connection refused");
+    case DT_DIAG_REASON_TLS_FAILED:
+      return _("TLS failed");
+    case DT_DIAG_REASON_TLS_CERTIFICATE:
+      return _("TLS certificate not trusted");
+    case DT_DIAG_REASON_AUTH_FAILED:
+      return _("authentication failed");
+    case DT_DIAG_REASON_ALLOCATION_REFUSED:
+      return _("allocation refused");
+    case DT_DIAG_REASON_FAMILY_NOT_SUPPORTED:
+      return _("no relay of this family");
+    case DT_DIAG_REASON_PERMISSION_REFUSED:
+      return _("permission refused");
+    case DT_DIAG_REASON_GREETING_TIMEOUT:
+      return _("no reply through the relay");
+    case DT_DIAG_REASON_PROTOCOL_ERROR:
+      return _("unusable answer");
+    case DT_DIAG_REASON_CONNECTION_CLOSED:
+      return _("connection closed");
+    case DT_DIAG_REASON_ICE_NOT_RUN:
+      return _("not run");
+    case DT_DIAG_REASON_CANCELLED:
+      return _("cancelled");
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+/**
+ * dt_diag_family_to_string:
+ * @family: %G_SOCKET_FAMILY_IPV4 or %G_SOCKET_FAMILY_IPV6
+ *
+ * Returns: "ipv4" or "ipv6"
+ */
+const char *
+dt_diag_family_to_string (GSocketFamily family)
+{
+  return family == G_SOCKET_FAMILY_IPV6 ? "ipv6" : "ipv4";
 }

@@ -65,7 +65,7 @@ typedef struct {
   GTlsDatabase       *tls_database;
   GInetSocketAddress *peers[2];
   GCancellable       *cancellable;   /* the caller's */
-  gulong              cancelled_id;
+  GSource            *cancel_watch;
 
   /* The job under way */
   Job                *job;
@@ -140,8 +140,9 @@ run_free (Run *run)
 {
   greeting_stop (run);
   stage_stop (run);
-  if (run->cancelled_id != 0)
-    g_cancellable_disconnect (run->cancellable, run->cancelled_id);
+  if (run->cancel_watch != NULL)
+    g_source_destroy (run->cancel_watch);
+  g_clear_pointer (&run->cancel_watch, g_source_unref);
   if (run->client != NULL)
     dt_turn_client_close (run->client);
   g_clear_object (&run->client);
@@ -280,15 +281,33 @@ run_return_cancelled (GTask *task)
                            _("The diagnostics run was cancelled"));
 }
 
-static void
+/* The caller may cancel from any thread; this runs in the task's context,
+ * where the stage's own cancellable, which reaches the pending I/O, lives. */
+static gboolean
 on_run_cancelled (GCancellable *cancellable,
                   gpointer      user_data)
 {
   Run *run = user_data;
 
-  /* Only the stage's own cancellable reaches the pending I/O */
   if (run->stage_cancellable != NULL)
     g_cancellable_cancel (run->stage_cancellable);
+  /* Later stages see the cancellable in stage_begin() */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+record_mapped (Run                *run,
+               GInetSocketAddress *mapped)
+{
+  g_autoptr(GInetSocketAddress) local = dt_turn_client_get_local_address (run->client);
+
+  g_set_object (&run->entry->mapped_address, mapped);
+  /* §5.4: a NAT is seen when the server saw another address than ours */
+  run->entry->nat_detected =
+    local == NULL ||
+    !g_inet_address_equal (g_inet_socket_address_get_address (local),
+                           g_inet_socket_address_get_address (mapped)) ||
+    g_inet_socket_address_get_port (local) != g_inet_socket_address_get_port (mapped);
 }
 
 static gboolean
@@ -577,7 +596,7 @@ on_allocated (GObject      *source,
   /* RFC 8656 §7.3: the Allocate response's XOR-MAPPED-ADDRESS is STUN too
    * (it counts as STUN only over plain UDP, which the scoring checks) */
   if (run->entry->mapped_address == NULL && mapped != NULL)
-    g_set_object (&run->entry->mapped_address, mapped);
+    record_mapped (run, mapped);
 
   relay_family = g_inet_address_get_family (g_inet_socket_address_get_address (relayed));
   if (relay_family != run->job->family)
@@ -625,7 +644,6 @@ on_binding (GObject      *source,
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetSocketAddress) mapped = NULL;
-  g_autoptr(GInetSocketAddress) local = NULL;
 
   mapped = dt_turn_client_binding_finish (DT_TURN_CLIENT (source), result, &error);
   if (mapped == NULL)
@@ -643,13 +661,7 @@ on_binding (GObject      *source,
     }
 
   dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_BINDING, stage_elapsed (run));
-  g_set_object (&run->entry->mapped_address, mapped);
-  local = dt_turn_client_get_local_address (run->client);
-  run->entry->nat_detected =
-    local == NULL ||
-    !g_inet_address_equal (g_inet_socket_address_get_address (local),
-                           g_inet_socket_address_get_address (mapped)) ||
-    g_inet_socket_address_get_port (local) != g_inet_socket_address_get_port (mapped);
+  record_mapped (run, mapped);
   stage_stop (run);
   start_allocate (task);
 }
@@ -1264,8 +1276,10 @@ dt_diag_runner_run_async (DtDiagRunner        *self,
       dt_diag_report_set_peer (run->report, description);
     }
 
-  run->cancelled_id = g_cancellable_connect (run->cancellable, G_CALLBACK (on_run_cancelled),
-                                             run, NULL);
+  run->cancel_watch = g_cancellable_source_new (run->cancellable);
+  g_source_set_callback (run->cancel_watch, (GSourceFunc) (void (*) (void)) on_run_cancelled,
+                         run, NULL);
+  g_source_attach (run->cancel_watch, g_task_get_context (task));
   job_start (task);
 }
 
