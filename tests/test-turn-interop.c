@@ -10,22 +10,13 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "coturn.h"
 #include "dt-turn-client.h"
 
-#define USERNAME "alice"
-#define PASSWORD "secret"
-#define REALM    "test.invalid"
-
-typedef struct {
-  GSubprocess *process;
-  guint16      port;
-  guint16      tls_port;
-  char        *log_path;
-} Coturn;
+#define USERNAME COTURN_USERNAME
+#define PASSWORD COTURN_PASSWORD
 
 static char *tmpdir;
 static char *certdir;
@@ -36,150 +27,6 @@ static gboolean have_ipv6;
 static char *ipv6_skip_reason;
 
 /* --- Helpers ------------------------------------------------------------ */
-
-static guint16
-free_port (GSocketFamily family)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocket) tcp = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                         &error);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocket) udp = NULL;
-  g_autoptr(GSocketAddress) udp_address = NULL;
-  guint16 port;
-
-  /* The same number must be free for TCP and UDP: coturn takes both. */
-  for (;;)
-    {
-      g_assert_no_error (error);
-      g_assert_true (g_socket_bind (tcp, any_port, FALSE, &error));
-      bound = g_socket_get_local_address (tcp, &error);
-      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-      udp = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
-      udp_address = g_inet_socket_address_new (loopback, port);
-      if (g_socket_bind (udp, udp_address, FALSE, NULL))
-        return port;
-      g_clear_object (&bound);
-      g_clear_object (&udp);
-      g_clear_object (&udp_address);
-      g_clear_object (&tcp);
-      tcp = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-    }
-}
-
-static gboolean
-tcp_port_open (const char *ip,
-               guint16     port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (ip);
-  g_autoptr(GSocketAddress) target = g_inet_socket_address_new (address, port);
-
-  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (target), NULL, NULL);
-  return connection != NULL;
-}
-
-/* A failed assertion aborts the test: take the server down with it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static void
-coturn_dump_log (Coturn *coturn)
-{
-  g_autofree char *log = NULL;
-
-  if (g_file_get_contents (coturn->log_path, &log, NULL, NULL))
-    g_test_message ("coturn log:\n%s", log);
-}
-
-/* Starts turnserver on @ips (the first one is probed for readiness). */
-static Coturn *
-coturn_start (const char * const *ips,
-              gboolean            tls_only)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  Coturn *coturn = g_new0 (Coturn, 1);
-  static guint instance;
-  guint min_port = 40000 + g_random_int_range (0, 200) * 100;
-  gint64 deadline;
-
-  coturn->port = free_port (G_SOCKET_FAMILY_IPV4);
-  coturn->tls_port = free_port (G_SOCKET_FAMILY_IPV4);
-  coturn->log_path = g_strdup_printf ("%s/coturn-%u.log", tmpdir, ++instance);
-
-  g_ptr_array_add (argv, g_strdup (TURNSERVER));
-  g_ptr_array_add (argv, g_strdup ("-n"));
-  g_ptr_array_add (argv, g_strdup ("--no-cli"));
-  for (guint i = 0; ips[i] != NULL; i++)
-    {
-      g_ptr_array_add (argv, g_strdup_printf ("--listening-ip=%s", ips[i]));
-      g_ptr_array_add (argv, g_strdup_printf ("--relay-ip=%s", ips[i]));
-    }
-  g_ptr_array_add (argv, g_strdup_printf ("--listening-port=%u", coturn->port));
-  g_ptr_array_add (argv, g_strdup_printf ("--tls-listening-port=%u", coturn->tls_port));
-  g_ptr_array_add (argv, g_strdup_printf ("--cert=%s/server.pem", certdir));
-  g_ptr_array_add (argv, g_strdup_printf ("--pkey=%s/server.key", certdir));
-  g_ptr_array_add (argv, g_strdup ("--lt-cred-mech"));
-  g_ptr_array_add (argv, g_strdup ("--user=" USERNAME ":" PASSWORD));
-  g_ptr_array_add (argv, g_strdup ("--realm=" REALM));
-  g_ptr_array_add (argv, g_strdup ("--allow-loopback-peers"));
-  g_ptr_array_add (argv, g_strdup ("--fingerprint"));
-  g_ptr_array_add (argv, g_strdup ("--log-file=stdout"));
-  g_ptr_array_add (argv, g_strdup ("--simple-log"));
-  g_ptr_array_add (argv, g_strdup_printf ("--pidfile=%s/coturn-%u.pid", tmpdir, instance));
-  g_ptr_array_add (argv, g_strdup_printf ("--userdb=%s/coturn-%u.db", tmpdir, instance));
-  g_ptr_array_add (argv, g_strdup_printf ("--min-port=%u", min_port));
-  g_ptr_array_add (argv, g_strdup_printf ("--max-port=%u", min_port + 99));
-  if (tls_only)
-    {
-      g_ptr_array_add (argv, g_strdup ("--no-tcp"));
-      g_ptr_array_add (argv, g_strdup ("--no-udp"));
-    }
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_stdout_file_path (launcher, coturn->log_path);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  coturn->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
-                                                  &error);
-  g_assert_no_error (error);
-
-  /* Ready once its TCP listener answers (the TLS one when TLS-only) */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!tcp_port_open (ips[0], tls_only ? coturn->tls_port : coturn->port))
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          coturn_dump_log (coturn);
-          g_error ("turnserver did not start");
-        }
-      g_usleep (50000);
-    }
-  /* The UDP and DTLS listeners come up with the TCP ones, but give its
-   * threads a moment. */
-  g_usleep (200000);
-  return coturn;
-}
-
-static void
-coturn_stop (Coturn *coturn)
-{
-  if (coturn == NULL)
-    return;
-  g_subprocess_send_signal (coturn->process, SIGTERM);
-  g_subprocess_wait (coturn->process, NULL, NULL);
-  g_object_unref (coturn->process);
-  g_free (coturn->log_path);
-  g_free (coturn);
-}
 
 static GAsyncResult *
 wait_for (GAsyncResult **slot)
@@ -645,57 +492,28 @@ test_ipv6 (gconstpointer data)
 
 /* --- Setup -------------------------------------------------------------- */
 
-static void
-check_ipv6 (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, &error);
-
-  if (socket == NULL || !g_socket_bind (socket, address, FALSE, &error))
-    {
-      ipv6_skip_reason = g_strdup_printf ("loopback IPv6 (::1) is unavailable here: %s",
-                                          error->message);
-      return;
-    }
-  have_ipv6 = TRUE;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *script = NULL;
   g_autofree char *ca_path = NULL;
   const char *ips_v4[] = { "127.0.0.1", NULL };
   const char *ips_dual[] = { "127.0.0.1", "::1", NULL };
-  int status;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   tmpdir = g_dir_make_tmp ("dialtone-turn-XXXXXX", &error);
   g_assert_no_error (error);
-  certdir = g_build_filename (tmpdir, "certs", NULL);
-  script = g_test_build_filename (G_TEST_DIST, "make-test-certs.sh", NULL);
-  {
-    const char *cmd[] = { "/bin/sh", script, certdir, NULL };
-
-    g_spawn_sync (NULL, (char **) cmd, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
-                  &error);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, &error));
-  }
+  certdir = coturn_make_certs (tmpdir);
   ca_path = g_build_filename (certdir, "ca.pem", NULL);
   ca_database = g_tls_file_database_new (ca_path, &error);
   g_assert_no_error (error);
 
-  check_ipv6 ();
-  server = coturn_start (have_ipv6 ? ips_dual : ips_v4, FALSE);
-  tls_only_server = coturn_start (ips_v4, TRUE);
+  have_ipv6 = coturn_have_ipv6 (&ipv6_skip_reason);
+  server = coturn_start (tmpdir, certdir, have_ipv6 ? ips_dual : ips_v4, FALSE);
+  tls_only_server = coturn_start (tmpdir, certdir, ips_v4, TRUE);
 
   g_test_add_func ("/turn-interop/binding/udp", test_binding_udp);
   g_test_add_data_func ("/turn-interop/allocate/udp", GINT_TO_POINTER (DT_TURN_TRANSPORT_UDP),

@@ -219,6 +219,37 @@ dt_backend_dial_finish (DtBackend     *self,
 }
 
 /**
+ * dt_backend_get_ice_servers:
+ * @self: a #DtBackend
+ * @account: an account of this backend
+ *
+ * The STUN and TURN servers the backend learnt for @account from its
+ * server, such as Matrix's `/voip/turnServer`, for calls and for
+ * Diagnostics to test. Backends that learn none leave the vfunc unset.
+ *
+ * Returns: (transfer container) (element-type DtIceServer): the servers,
+ *   possibly none; never %NULL
+ */
+GPtrArray *
+dt_backend_get_ice_servers (DtBackend *self,
+                            DtAccount *account)
+{
+  DtBackendInterface *iface;
+  GPtrArray *servers = NULL;
+
+  g_return_val_if_fail (DT_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (DT_IS_ACCOUNT (account), NULL);
+
+  iface = DT_BACKEND_GET_IFACE (self);
+  if (iface->get_ice_servers != NULL)
+    servers = iface->get_ice_servers (self, account);
+  if (servers == NULL)
+    servers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  return servers;
+}
+
+/**
  * dt_backend_emit_incoming_call:
  *
  * For backends: announces a new incoming call.

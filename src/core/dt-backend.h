@@ -9,6 +9,7 @@
 
 #include "dt-account.h"
 #include "dt-call.h"
+#include "dt-ice-server.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,10 @@ struct _DtBackendInterface
   DtCall   *(*dial_finish)       (DtBackend     *self,
                                   GAsyncResult  *result,
                                   GError       **error);
+
+  /* Optional: the STUN/TURN servers learnt from the account's server */
+  GPtrArray *(*get_ice_servers)  (DtBackend     *self,
+                                  DtAccount     *account);
 };
 
 const char         *dt_backend_get_protocol     (DtBackend *self);
@@ -79,6 +84,9 @@ void      dt_backend_dial_async        (DtBackend           *self,
 DtCall   *dt_backend_dial_finish       (DtBackend     *self,
                                         GAsyncResult  *result,
                                         GError       **error);
+
+GPtrArray *dt_backend_get_ice_servers  (DtBackend           *self,
+                                        DtAccount           *account);
 
 void      dt_backend_emit_incoming_call (DtBackend *self,
                                          DtAccount *account,
