@@ -23,12 +23,10 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "dt-secrets.h"
+#include "dt-test-helper.h"
 #include "dt-test-keyring.h"
 
 #define APP_ID "io.github.dialtone.Dialtone"
@@ -40,9 +38,7 @@ static struct
 {
   char            *dir;
   GDBusConnection *bus;
-  GSubprocess     *helper;
-  GDataInputStream *helper_out;
-  GPtrArray       *events;     /* of JsonObject, from the helper */
+  DtTestHelper    *helper;
   guint16          port;
   GPtrArray       *refused;    /* of char *, LinkRefused reasons */
   char            *link;       /* sip:echo@127.0.0.1:PORT */
@@ -82,72 +78,25 @@ iterate_for (guint ms)
   g_source_remove (tick);
 }
 
-/* --- the helper --------------------------------------------------------- */
-
-static void read_next_event (void);
-
-static void
-on_event_line (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autofree char *line = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL,
-                                               &error);
-  if (line == NULL)
-    return;
-  if (json_parser_load_from_data (parser, line, -1, &error)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    g_ptr_array_add (t.events, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
-  else
-    g_test_message ("helper said: %s", line);
-  read_next_event ();
-}
-
-static void
-read_next_event (void)
-{
-  g_data_input_stream_read_line_async (t.helper_out, G_PRIORITY_DEFAULT, NULL, on_event_line,
-                                       NULL);
-}
+/* --- the helper's events ------------------------------------------------ */
 
 static void
 start_helper (void)
 {
-  const char *helper = g_getenv ("DIALTONE_HELPER");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *ready = NULL;
-  JsonObject *sip;
-
-  g_assert_nonnull (helper);
-  t.helper = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "serve",
-                               "--sip", "0", "--user", "alice:secret", NULL);
-  g_assert_no_error (error);
-  t.helper_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t.helper));
-  ready = g_data_input_stream_read_line (t.helper_out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (json_parser_load_from_data (parser, ready, -1, &error));
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (
-                     json_parser_get_root (parser)), "event"), ==, "ready");
-  sip = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                       "sip");
-  t.port = (guint16) json_object_get_int_member (sip, "udp");
+  t.helper = dt_test_helper_start ("--user", "alice:secret", NULL);
+  t.port = t.helper->port;
   t.link = g_strdup_printf ("sip:echo@127.0.0.1:%u", t.port);
-  read_next_event ();
 }
 
+/* The events stay in the helper's queue; the test counts them. */
 static guint
 count_events (const char *name)
 {
   guint n = 0;
 
-  for (guint i = 0; i < t.events->len; i++)
-    if (g_strcmp0 (json_object_get_string_member_with_default (g_ptr_array_index (t.events, i),
-                                                               "event", NULL), name) == 0)
+  for (GList *l = t.helper->events.head; l != NULL; l = l->next)
+    if (g_strcmp0 (json_object_get_string_member_with_default (l->data, "event", NULL), name)
+        == 0)
       n++;
   return n;
 }
@@ -156,11 +105,10 @@ static JsonObject *
 nth_event (const char *name,
            guint       n)
 {
-  for (guint i = 0; i < t.events->len; i++)
-    if (g_strcmp0 (json_object_get_string_member_with_default (g_ptr_array_index (t.events, i),
-                                                               "event", NULL), name) == 0
-        && n-- == 0)
-      return g_ptr_array_index (t.events, i);
+  for (GList *l = t.helper->events.head; l != NULL; l = l->next)
+    if (g_strcmp0 (json_object_get_string_member_with_default (l->data, "event", NULL), name)
+        == 0 && n-- == 0)
+      return l->data;
   return NULL;
 }
 
@@ -541,7 +489,6 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  t.events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   t.refused = g_ptr_array_new_with_free_func (g_free);
   t.dir = g_dir_make_tmp ("dialtone-click-XXXXXX", &error);
   g_assert_no_error (error);
@@ -570,8 +517,7 @@ main (int   argc,
   g_dbus_connection_call_sync (t.bus, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
                                g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL,
                                G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, NULL);
-  g_subprocess_send_signal (t.helper, SIGTERM);
-  g_subprocess_wait (t.helper, NULL, NULL);
+  dt_test_helper_stop (t.helper);
   dt_test_keyring_stop ();
   {
     g_autofree char *command = g_strdup_printf ("rm -rf '%s'", t.dir);

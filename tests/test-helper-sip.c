@@ -22,243 +22,7 @@
 #include "dt-sip-auth.h"
 #include "dt-sip-dialog.h"
 #include "dt-sip-transport.h"
-
-#define WAIT_S 10
-
-/* --- the helper process ------------------------------------------------- */
-
-typedef struct
-{
-  GSubprocess      *process;
-  GDataInputStream *out;
-  GOutputStream    *in;
-  GQueue            events;     /* of JsonObject, in arrival order */
-  GCancellable     *cancellable;
-  gboolean          eof;
-  guint16           port;
-  guint16           tls_port;
-} Helper;
-
-static void read_event (Helper *helper);
-
-static void
-on_event_line (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Helper *helper = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *line = NULL;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
-                                                    &error);
-  if (line == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        helper->eof = TRUE;
-      return;
-    }
-
-  /* Every line the helper prints is one JSON object. */
-  node = json_from_string (line, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  g_test_message ("helper: %s", line);
-  g_queue_push_tail (&helper->events, json_object_ref (json_node_get_object (node)));
-  read_event (helper);
-}
-
-static void
-read_event (Helper *helper)
-{
-  g_data_input_stream_read_line_async (helper->out, G_PRIORITY_DEFAULT, helper->cancellable,
-                                       on_event_line, helper);
-}
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main context until @done says so, for at most WAIT_S seconds. */
-typedef gboolean (*DoneFunc) (gpointer data);
-
-static gboolean
-iterate_until (DoneFunc done,
-               gpointer data,
-               guint    timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-typedef struct
-{
-  Helper     *helper;
-  const char *name;
-  JsonObject *found;
-} EventWait;
-
-static gboolean
-event_arrived (gpointer data)
-{
-  EventWait *wait = data;
-
-  for (GList *l = wait->helper->events.head; l != NULL; l = l->next)
-    {
-      JsonObject *event = l->data;
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (event, "event", NULL),
-                     wait->name) == 0)
-        {
-          wait->found = event;
-          g_queue_delete_link (&wait->helper->events, l);
-          return TRUE;
-        }
-    }
-  return wait->helper->eof;
-}
-
-/* The next event called @name, taken out of the queue. */
-static JsonObject *
-helper_wait_event (Helper     *helper,
-                   const char *name)
-{
-  EventWait wait = { helper, name, NULL };
-
-  iterate_until (event_arrived, &wait, WAIT_S * 1000);
-  if (wait.found == NULL)
-    g_error ("No “%s” event from the helper", name);
-  return wait.found;
-}
-
-static gboolean
-helper_has_event (Helper     *helper,
-                  const char *name)
-{
-  for (GList *l = helper->events.head; l != NULL; l = l->next)
-    if (g_strcmp0 (json_object_get_string_member_with_default (l->data, "event", NULL), name)
-        == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* A test that fails half-way must not leave its helper behind. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static Helper *
-helper_start (const char *first_arg,
-              ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *path = g_getenv ("DIALTONE_HELPER");
-  Helper *helper = g_new0 (Helper, 1);
-  JsonObject *ready;
-  JsonObject *sip;
-  va_list args;
-
-  g_assert_nonnull (path);
-  g_ptr_array_add (argv, (char *) path);
-  g_ptr_array_add (argv, (char *) "serve");
-  g_ptr_array_add (argv, (char *) "--sip");
-  g_ptr_array_add (argv, (char *) "0");
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  helper->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
-                                                  &error);
-  g_assert_no_error (error);
-  helper->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (helper->process));
-  helper->in = g_object_ref (g_subprocess_get_stdin_pipe (helper->process));
-  helper->cancellable = g_cancellable_new ();
-  read_event (helper);
-
-  /* The contract: one ready line first, naming the ports. */
-  ready = helper_wait_event (helper, "ready");
-  g_assert_true (json_object_has_member (ready, "sip"));
-  sip = json_object_get_object_member (ready, "sip");
-  helper->port = (guint16) json_object_get_int_member_with_default (sip, "udp", 0);
-  g_assert_cmpuint (helper->port, >, 0);
-  g_assert_cmpint (json_object_get_int_member_with_default (sip, "tcp", 0), ==, helper->port);
-  helper->tls_port = (guint16) json_object_get_int_member_with_default (sip, "tls", 0);
-  json_object_unref (ready);
-  return helper;
-}
-
-static void
-helper_send_command (Helper     *helper,
-                     const char *line)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_strconcat (line, "\n", NULL);
-
-  g_output_stream_write_all (helper->in, text, strlen (text), NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_flush (helper->in, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_wait_check (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-/* SIGTERM must end the helper cleanly, with exit status 0. */
-static void
-helper_stop (Helper *helper)
-{
-  gboolean exited = FALSE;
-
-  g_subprocess_send_signal (helper->process, SIGTERM);
-  g_subprocess_wait_async (helper->process, NULL, on_wait_check, &exited);
-  g_assert_true (iterate_until (flag_set, &exited, WAIT_S * 1000));
-  g_assert_true (g_subprocess_get_if_exited (helper->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (helper->process), ==, 0);
-
-  g_cancellable_cancel (helper->cancellable);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_queue_clear_full (&helper->events, (GDestroyNotify) json_object_unref);
-  g_object_unref (helper->cancellable);
-  g_object_unref (helper->out);
-  g_object_unref (helper->in);
-  g_object_unref (helper->process);
-  g_free (helper);
-}
+#include "dt-test-helper.h"
 
 /* --- a SIP client on Dialtone's stack ------------------------------------ */
 
@@ -332,7 +96,7 @@ on_client_request (DtSipUserAgent   *ua,
 }
 
 static Client *
-client_new (Helper             *helper,
+client_new (DtTestHelper             *helper,
             DtSipTransportKind  kind,
             const char         *user,
             const char         *password)
@@ -451,7 +215,7 @@ client_transact (Client       *client,
                                               on_client_response, &wait, &error);
   g_assert_no_error (error);
   g_assert_nonnull (tx);
-  if (!iterate_until (response_arrived, &wait, WAIT_S * 1000))
+  if (!dt_test_iterate_until (response_arrived, &wait, DT_TEST_WAIT_S * 1000))
     g_error ("No final response to %s", dt_sip_message_get_method (request));
   return wait.final;
 }
@@ -566,7 +330,7 @@ assert_event_string (JsonObject *event,
 static void
 check_register (DtSipTransportKind kind)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", NULL);
   Client *client = client_new (helper, kind, "alice", "wonderland");
   g_autoptr(DtSipMessage) response = client_register (client, "300");
   g_autoptr(DtSipNameAddr) contact = NULL;
@@ -580,14 +344,14 @@ check_register (DtSipTransportKind kind)
   g_assert_cmpstr (contact->uri, ==, client->contact);
   g_assert_cmpstr (dt_sip_params_lookup (contact->params, "expires", NULL), ==, "300");
 
-  event = helper_wait_event (helper, "registered");
+  event = dt_test_helper_wait_event (helper, "registered");
   assert_event_string (event, "user", "alice");
   assert_event_string (event, "contact", client->contact);
   g_assert_cmpint (json_object_get_int_member_with_default (event, "expires", 0), ==, 300);
   json_object_unref (event);
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static void
@@ -605,7 +369,7 @@ test_register_tcp (void)
 static void
 test_register_wrong_password (void)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "alice", "looking-glass");
   g_autoptr(DtSipMessage) response = client_register (client, "300");
   JsonObject *event;
@@ -613,20 +377,20 @@ test_register_wrong_password (void)
   /* Documented choice: wrong credentials get 403, not another 401. */
   g_assert_cmpuint (client->n_challenges, ==, 1);
   g_assert_cmpuint (dt_sip_message_get_status_code (response), ==, 403);
-  event = helper_wait_event (helper, "auth-failed");
+  event = dt_test_helper_wait_event (helper, "auth-failed");
   assert_event_string (event, "user", "alice");
   assert_event_string (event, "method", "REGISTER");
   json_object_unref (event);
-  g_assert_false (helper_has_event (helper, "registered"));
+  g_assert_false (dt_test_helper_has_event (helper, "registered"));
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static void
 test_register_other_user (void)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", "--user", "bob:builder", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", "--user", "bob:builder", NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "bob", "wonderland");
   g_autoptr(DtSipMessage) response = NULL;
 
@@ -637,13 +401,13 @@ test_register_other_user (void)
   g_assert_cmpuint (dt_sip_message_get_status_code (response), ==, 403);
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static void
 test_register_lifecycle (void)
 {
-  Helper *helper = helper_start ("--users", g_test_get_filename (G_TEST_DIST, "helper-users",
+  DtTestHelper *helper = dt_test_helper_start ("--users", g_test_get_filename (G_TEST_DIST, "helper-users",
                                                                 NULL),
                                  "--min-expires", "1", NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "alice", "wonderland");
@@ -659,14 +423,14 @@ test_register_lifecycle (void)
 
   first = client_register (client, "60");
   g_assert_cmpuint (dt_sip_message_get_status_code (first), ==, 200);
-  json_object_unref (helper_wait_event (helper, "registered"));
+  json_object_unref (dt_test_helper_wait_event (helper, "registered"));
 
   /* A refresh on the same Call-ID with a higher CSeq, and a new expiry. */
   refresh = client_register (client, "120");
   g_assert_cmpuint (dt_sip_message_get_status_code (refresh), ==, 200);
   contact = dt_sip_name_addr_parse (dt_sip_message_get_header (refresh, "Contact"));
   g_assert_cmpstr (dt_sip_params_lookup (contact->params, "expires", NULL), ==, "120");
-  event = helper_wait_event (helper, "registered");
+  event = dt_test_helper_wait_event (helper, "registered");
   g_assert_cmpint (json_object_get_int_member_with_default (event, "expires", 0), ==, 120);
   json_object_unref (event);
 
@@ -674,17 +438,17 @@ test_register_lifecycle (void)
   removal = client_register (client, "0");
   g_assert_cmpuint (dt_sip_message_get_status_code (removal), ==, 200);
   g_assert_null (dt_sip_message_get_header (removal, "Contact"));
-  event = helper_wait_event (helper, "unregistered");
+  event = dt_test_helper_wait_event (helper, "unregistered");
   assert_event_string (event, "reason", "removed");
   json_object_unref (event);
 
   /* `Contact: *` with Expires: 0 removes every binding. */
   g_assert_cmpuint (dt_sip_message_get_status_code (
                       brief = client_register (client, "300")), ==, 200);
-  json_object_unref (helper_wait_event (helper, "registered"));
+  json_object_unref (dt_test_helper_wait_event (helper, "registered"));
   wildcard = client_transact_auth (client, build_register, &star);
   g_assert_cmpuint (dt_sip_message_get_status_code (wildcard), ==, 200);
-  event = helper_wait_event (helper, "unregistered");
+  event = dt_test_helper_wait_event (helper, "unregistered");
   assert_event_string (event, "contact", client->contact);
   assert_event_string (event, "reason", "removed");
   json_object_unref (event);
@@ -693,21 +457,21 @@ test_register_lifecycle (void)
   g_clear_pointer (&brief, dt_sip_message_unref);
   brief = client_register (client, "1");
   g_assert_cmpuint (dt_sip_message_get_status_code (brief), ==, 200);
-  json_object_unref (helper_wait_event (helper, "registered"));
+  json_object_unref (dt_test_helper_wait_event (helper, "registered"));
   start = g_get_monotonic_time ();
-  event = helper_wait_event (helper, "unregistered");
+  event = dt_test_helper_wait_event (helper, "unregistered");
   assert_event_string (event, "reason", "expired");
   g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC / 2);
   json_object_unref (event);
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static void
 test_register_interval_too_brief (void)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "alice", "wonderland");
   g_autoptr(DtSipMessage) response = client_register (client, "10");
   g_autoptr(DtSipMessage) star = NULL;
@@ -720,16 +484,16 @@ test_register_interval_too_brief (void)
   /* `*` is only allowed with Expires: 0. */
   star = client_transact_auth (client, build_register, &bad_star);
   g_assert_cmpuint (dt_sip_message_get_status_code (star), ==, 400);
-  g_assert_false (helper_has_event (helper, "registered"));
+  g_assert_false (dt_test_helper_has_event (helper, "registered"));
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static void
 test_options (void)
 {
-  Helper *helper = helper_start (NULL);
+  DtTestHelper *helper = dt_test_helper_start (NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "anyone", NULL);
   g_autofree char *uri = g_strdup_printf ("sip:127.0.0.1:%u", helper->port);
   g_autoptr(DtSipMessage) request = client_build (client, "OPTIONS", uri, "<sip:127.0.0.1>",
@@ -742,7 +506,7 @@ test_options (void)
   g_assert_cmpstr (dt_sip_message_get_header (response, "Accept"), ==, "application/sdp");
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 /* --- calls ------------------------------------------------------------------ */
@@ -841,7 +605,7 @@ wait_log (CallLog    *log,
 {
   LogWait wait = { log, entry };
 
-  if (!iterate_until (log_has, &wait, WAIT_S * 1000))
+  if (!dt_test_iterate_until (log_has, &wait, DT_TEST_WAIT_S * 1000))
     {
       g_autofree char *seen = NULL;
 
@@ -894,7 +658,7 @@ udp_socket (guint16 *port)
   g_assert_no_error (error);
   g_socket_bind (socket, any, FALSE, &error);
   g_assert_no_error (error);
-  g_socket_set_timeout (socket, WAIT_S);
+  g_socket_set_timeout (socket, DT_TEST_WAIT_S);
   local = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
   if (port != NULL)
@@ -928,7 +692,7 @@ assert_reflected (GSocket      *socket,
 static void
 test_echo (void)
 {
-  Helper *helper = helper_start (NULL);
+  DtTestHelper *helper = dt_test_helper_start (NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "anyone", NULL);
   g_autoptr(GSocket) rtp = NULL;
   g_autoptr(GBytes) offer = NULL;
@@ -960,7 +724,7 @@ test_echo (void)
   call_log_init (&log, call);
   wait_log (&log, "answered");
 
-  event = helper_wait_event (helper, "call-started");
+  event = dt_test_helper_wait_event (helper, "call-started");
   assert_event_string (event, "call-id", dt_sip_dialog_get_call_id (call));
   assert_event_string (event, "to", uri);
   json_object_unref (event);
@@ -990,14 +754,14 @@ test_echo (void)
 
   dt_sip_dialog_bye (call, &error);
   g_assert_no_error (error);
-  event = helper_wait_event (helper, "call-ended");
+  event = dt_test_helper_wait_event (helper, "call-ended");
   assert_event_string (event, "call-id", dt_sip_dialog_get_call_id (call));
   g_assert_cmpint (json_object_get_int_member_with_default (event, "reflected", 0), ==, 4);
   json_object_unref (event);
 
   call_log_clear (&log, call);
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 typedef struct
@@ -1026,7 +790,7 @@ all_echo_answered (gpointer data)
 static void
 test_echo_limit (void)
 {
-  Helper *helper = helper_start (NULL);
+  DtTestHelper *helper = dt_test_helper_start (NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "anyone", NULL);
   g_autofree char *uri = g_strdup_printf ("sip:echo@127.0.0.1:%u", helper->port);
   g_autoptr(GBytes) offer = make_offer (43000);
@@ -1044,7 +808,7 @@ test_echo_limit (void)
       g_signal_connect (call, "answered", G_CALLBACK (on_echo_answered), &echo);
       g_ptr_array_add (echo.calls, call);
     }
-  g_assert_true (iterate_until (all_echo_answered, &echo, WAIT_S * 1000));
+  g_assert_true (dt_test_iterate_until (all_echo_answered, &echo, DT_TEST_WAIT_S * 1000));
 
   extra = dt_sip_user_agent_invite (client->ua, "<sip:anyone@127.0.0.1>", uri, offer, &error);
   g_assert_no_error (error);
@@ -1054,7 +818,7 @@ test_echo_limit (void)
   /* Hanging up one makes room again. */
   dt_sip_dialog_bye (g_ptr_array_index (echo.calls, 0), &error);
   g_assert_no_error (error);
-  json_object_unref (helper_wait_event (helper, "call-ended"));
+  json_object_unref (dt_test_helper_wait_event (helper, "call-ended"));
   call_log_clear (&log, extra);
   g_clear_object (&extra);
   extra = dt_sip_user_agent_invite (client->ua, "<sip:anyone@127.0.0.1>", uri, offer, &error);
@@ -1067,12 +831,12 @@ test_echo_limit (void)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (echo.calls, i), &echo);
   g_ptr_array_unref (echo.calls);
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 typedef struct
 {
-  Helper *helper;
+  DtTestHelper *helper;
   Client *alice;
   Client *bob;
 } TwoUsers;
@@ -1083,13 +847,13 @@ two_users_start (TwoUsers           *users,
 {
   g_autoptr(DtSipMessage) response = NULL;
 
-  users->helper = helper_start ("--user", "alice:wonderland", "--user", "bob:builder",
+  users->helper = dt_test_helper_start ("--user", "alice:wonderland", "--user", "bob:builder",
                                 "--user", "carol:singer", NULL);
   users->alice = client_new (users->helper, DT_SIP_TRANSPORT_UDP, "alice", "wonderland");
   users->bob = client_new (users->helper, bob_kind, "bob", "builder");
   response = client_register (users->bob, "300");
   g_assert_cmpuint (dt_sip_message_get_status_code (response), ==, 200);
-  json_object_unref (helper_wait_event (users->helper, "registered"));
+  json_object_unref (dt_test_helper_wait_event (users->helper, "registered"));
 }
 
 static void
@@ -1097,7 +861,7 @@ two_users_stop (TwoUsers *users)
 {
   client_free (users->alice);
   client_free (users->bob);
-  helper_stop (users->helper);
+  dt_test_helper_stop (users->helper);
 }
 
 static DtSipDialog *
@@ -1132,7 +896,7 @@ check_call_between_users (DtSipTransportKind bob_kind)
   call_log_init (&log, call);
 
   /* The helper challenges (407), alice answers, and bob's phone rings. */
-  g_assert_true (iterate_until (has_incoming, users.bob, WAIT_S * 1000));
+  g_assert_true (dt_test_iterate_until (has_incoming, users.bob, DT_TEST_WAIT_S * 1000));
   incoming = g_ptr_array_index (users.bob->incoming, 0);
   g_assert_nonnull (strstr (g_bytes_get_data (dt_sip_message_get_body (
                                                 dt_sip_dialog_get_invite (incoming)), NULL),
@@ -1148,7 +912,7 @@ check_call_between_users (DtSipTransportKind bob_kind)
   /* Bob's SDP reached alice unchanged. */
   g_assert_true (g_bytes_equal (log.sdp, bob_answer));
 
-  event = helper_wait_event (users.helper, "call-started");
+  event = dt_test_helper_wait_event (users.helper, "call-started");
   assert_event_string (event, "from", "sip:alice@127.0.0.1");
   assert_event_string (event, "call-id", dt_sip_dialog_get_call_id (call));
   json_object_unref (event);
@@ -1157,7 +921,7 @@ check_call_between_users (DtSipTransportKind bob_kind)
   dt_sip_dialog_bye (call, &error);
   g_assert_no_error (error);
   wait_log (&bob_log, "bye");
-  event = helper_wait_event (users.helper, "call-ended");
+  event = dt_test_helper_wait_event (users.helper, "call-ended");
   assert_event_string (event, "call-id", dt_sip_dialog_get_call_id (call));
   g_assert_cmpint (json_object_get_int_member_with_default (event, "status", 0), ==, 200);
   json_object_unref (event);
@@ -1191,7 +955,7 @@ check_call_refused (const char *callee,
   call = alice_calls (&users, callee);
   call_log_init (&log, call);
   wait_log (&log, expected);
-  g_assert_false (helper_has_event (users.helper, "call-started"));
+  g_assert_false (dt_test_helper_has_event (users.helper, "call-started"));
 
   call_log_clear (&log, call);
   two_users_stop (&users);
@@ -1223,14 +987,14 @@ test_call_busy (void)
   two_users_start (&users, DT_SIP_TRANSPORT_UDP);
   call = alice_calls (&users, "bob");
   call_log_init (&log, call);
-  g_assert_true (iterate_until (has_incoming, users.bob, WAIT_S * 1000));
+  g_assert_true (dt_test_iterate_until (has_incoming, users.bob, DT_TEST_WAIT_S * 1000));
   incoming = g_ptr_array_index (users.bob->incoming, 0);
   dt_sip_dialog_reject (incoming, 486, "Busy Here", &error);
   g_assert_no_error (error);
 
   /* The callee's 486 passes through to the caller. */
   wait_log (&log, "failed 486");
-  event = helper_wait_event (users.helper, "call-ended");
+  event = dt_test_helper_wait_event (users.helper, "call-ended");
   g_assert_cmpint (json_object_get_int_member_with_default (event, "status", 0), ==, 486);
   json_object_unref (event);
 
@@ -1252,7 +1016,7 @@ test_call_cancel (void)
   two_users_start (&users, DT_SIP_TRANSPORT_UDP);
   call = alice_calls (&users, "bob");
   call_log_init (&log, call);
-  g_assert_true (iterate_until (has_incoming, users.bob, WAIT_S * 1000));
+  g_assert_true (dt_test_iterate_until (has_incoming, users.bob, DT_TEST_WAIT_S * 1000));
   incoming = g_ptr_array_index (users.bob->incoming, 0);
   call_log_init (&bob_log, incoming);
   dt_sip_dialog_ring (incoming, NULL, &error);
@@ -1264,7 +1028,7 @@ test_call_cancel (void)
   g_assert_no_error (error);
   wait_log (&log, "failed 487");
   wait_log (&bob_log, "failed 487");
-  event = helper_wait_event (users.helper, "call-ended");
+  event = dt_test_helper_wait_event (users.helper, "call-ended");
   g_assert_cmpint (json_object_get_int_member_with_default (event, "status", 0), ==, 487);
   json_object_unref (event);
 
@@ -1290,7 +1054,7 @@ test_call_wrong_password (void)
 
   /* Calls to users are authenticated: 407, then 403 for bad credentials. */
   wait_log (&log, "failed 403");
-  event = helper_wait_event (users.helper, "auth-failed");
+  event = dt_test_helper_wait_event (users.helper, "auth-failed");
   assert_event_string (event, "method", "INVITE");
   json_object_unref (event);
   g_assert_cmpuint (users.bob->incoming->len, ==, 0);
@@ -1331,7 +1095,7 @@ wait_notify (Client *client,
              guint   n)
 {
   g_object_set_data (G_OBJECT (client->ua), "wanted", GUINT_TO_POINTER (n));
-  if (!iterate_until (has_notifies, client, WAIT_S * 1000))
+  if (!dt_test_iterate_until (has_notifies, client, DT_TEST_WAIT_S * 1000))
     g_error ("NOTIFY %u never came", n);
   return g_ptr_array_index (client->notifies, n - 1);
 }
@@ -1347,7 +1111,7 @@ body_text (DtSipMessage *message)
 static void
 test_mwi (void)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", "--mailbox", "alice:2/5", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", "--mailbox", "alice:2/5", NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "alice", "wonderland");
   g_autofree char *call_id = g_uuid_string_random ();
   g_autoptr(DtSipMessage) response = client_transact_auth (client, build_subscribe, call_id);
@@ -1376,9 +1140,9 @@ test_mwi (void)
   g_assert_nonnull (strstr (first, "Voice-Message: 2/5 (0/0)\r\n"));
 
   /* A change through stdin reaches the subscriber. */
-  helper_send_command (helper, "{\"command\":\"set-mailbox\",\"user\":\"alice\",\"new\":0,"
+  dt_test_helper_send_command (helper, "{\"command\":\"set-mailbox\",\"user\":\"alice\",\"new\":0,"
                                "\"old\":7}");
-  event = helper_wait_event (helper, "mailbox");
+  event = dt_test_helper_wait_event (helper, "mailbox");
   g_assert_cmpint (json_object_get_int_member_with_default (event, "old", -1), ==, 7);
   json_object_unref (event);
   notify = wait_notify (client, 2);
@@ -1387,20 +1151,20 @@ test_mwi (void)
   g_assert_nonnull (strstr (second, "Voice-Message: 0/7 (0/0)\r\n"));
 
   /* A bad command is reported, and the helper goes on. */
-  helper_send_command (helper, "{\"command\":\"set-mailbox\",\"user\":\"nobody\",\"new\":1,"
+  dt_test_helper_send_command (helper, "{\"command\":\"set-mailbox\",\"user\":\"nobody\",\"new\":1,"
                                "\"old\":1}");
-  json_object_unref (helper_wait_event (helper, "command-failed"));
-  helper_send_command (helper, "not json");
-  json_object_unref (helper_wait_event (helper, "command-failed"));
+  json_object_unref (dt_test_helper_wait_event (helper, "command-failed"));
+  dt_test_helper_send_command (helper, "not json");
+  json_object_unref (dt_test_helper_wait_event (helper, "command-failed"));
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static void
 test_subscribe_bad_event (void)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", NULL);
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "alice", "wonderland");
   g_autofree char *call_id = g_uuid_string_random ();
   g_autoptr(DtSipMessage) request = build_subscribe (client, call_id);
@@ -1413,7 +1177,7 @@ test_subscribe_bad_event (void)
   g_assert_cmpstr (dt_sip_message_get_header (response, "Allow-Events"), ==, "message-summary");
 
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 /* --- bad input ---------------------------------------------------------- */
@@ -1479,7 +1243,7 @@ assert_udp_answer (GSocket    *socket,
 }
 
 static void
-assert_helper_answers_options (Helper *helper)
+assert_helper_answers_options (DtTestHelper *helper)
 {
   Client *client = client_new (helper, DT_SIP_TRANSPORT_UDP, "anyone", NULL);
   g_autofree char *uri = g_strdup_printf ("sip:127.0.0.1:%u", helper->port);
@@ -1494,7 +1258,7 @@ assert_helper_answers_options (Helper *helper)
 static void
 test_bad_udp (void)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", NULL);
   guint16 port;
   g_autoptr(GSocket) socket = udp_socket (&port);
   g_autofree char *valid = raw_request (helper->port, port, "UDP", NULL, "0");
@@ -1542,7 +1306,7 @@ test_bad_udp (void)
 
   /* The helper is still there for everyone else. */
   assert_helper_answers_options (helper);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static GSocketConnection *
@@ -1554,7 +1318,7 @@ tcp_connect (guint16 port)
 
   connection = g_socket_client_connect_to_host (connector, "127.0.0.1", port, NULL, &error);
   g_assert_no_error (error);
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), WAIT_S);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), DT_TEST_WAIT_S);
   return connection;
 }
 
@@ -1594,7 +1358,7 @@ tcp_write (GSocketConnection *connection,
 static void
 test_bad_tcp (void)
 {
-  Helper *helper = helper_start (NULL);
+  DtTestHelper *helper = dt_test_helper_start (NULL);
   g_autoptr(GSocketConnection) garbage = tcp_connect (helper->port);
   g_autoptr(GSocketConnection) oversized = tcp_connect (helper->port);
   g_autoptr(GSocketConnection) no_length = tcp_connect (helper->port);
@@ -1640,13 +1404,13 @@ test_bad_tcp (void)
   g_assert_cmpstr (bystander_answer, ==, "SIP/2.0 200 OK");
 
   assert_helper_answers_options (helper);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 static void
 test_half_open_flood (void)
 {
-  Helper *helper = helper_start ("--user", "alice:wonderland", NULL);
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", NULL);
   g_autoptr(GPtrArray) flood = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GSocketClient) connector = g_socket_client_new ();
   Client *client;
@@ -1672,7 +1436,7 @@ test_half_open_flood (void)
 
   g_ptr_array_set_size (flood, 0);
   assert_helper_answers_options (helper);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
 }
 
 /* --- TLS -------------------------------------------------------------------- */
@@ -1724,7 +1488,7 @@ test_tls (void)
   g_autoptr(DtSipDialog) call = NULL;
   g_autoptr(GBytes) offer = make_offer (42000);
   g_autoptr(GError) error = NULL;
-  Helper *helper = helper_start ("--user", "alice:wonderland", "--tls-cert", cert, "--tls-key",
+  DtTestHelper *helper = dt_test_helper_start ("--user", "alice:wonderland", "--tls-cert", cert, "--tls-key",
                                  key, NULL);
   Client *client;
   JsonObject *event;
@@ -1738,7 +1502,7 @@ test_tls (void)
   g_assert_no_error (error);
   response = client_register (client, "300");
   g_assert_cmpuint (dt_sip_message_get_status_code (response), ==, 200);
-  event = helper_wait_event (helper, "registered");
+  event = dt_test_helper_wait_event (helper, "registered");
   g_assert_true (g_str_has_prefix (json_object_get_string_member_with_default (event, "source",
                                                                                 ""), "TLS "));
   json_object_unref (event);
@@ -1751,11 +1515,11 @@ test_tls (void)
   wait_log (&log, "answered");
   dt_sip_dialog_bye (call, &error);
   g_assert_no_error (error);
-  json_object_unref (helper_wait_event (helper, "call-ended"));
+  json_object_unref (dt_test_helper_wait_event (helper, "call-ended"));
 
   call_log_clear (&log, call);
   client_free (client);
-  helper_stop (helper);
+  dt_test_helper_stop (helper);
   remove_certificates (dir);
 }
 
