@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-helper-backend.c
+ *
+ * Dialtone's SIP backend against `dialtone-helper serve`, both ours, over
+ * loopback: accounts register (UDP, TCP, TLS), a wrong password is
+ * reported, a call between two accounts goes through the helper and is
+ * torn down by either side, the echo extension answers, and the helper's
+ * voicemail counts reach the account, at start and when they change.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dt-sip-backend.h"
+#include "dt-test-helper.h"
+
+#define DEADLINE_S 20
+
+static char *cert_dir;
+
+typedef struct
+{
+  DtTestHelper *helper;
+  DtSipBackend *backend;
+  GPtrArray    *incoming;    /* of DtCall */
+} Fixture;
+
+static void
+on_incoming_call (DtBackend *backend,
+                  DtAccount *account,
+                  DtCall    *call,
+                  gpointer   user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->incoming, g_object_ref (call));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *cert = g_build_filename (cert_dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (cert_dir, "server.key", NULL);
+
+  f->helper = dt_test_helper_start ("--user", "alice:secret", "--user", "bob:bobpass",
+                                    "--mailbox", "alice:2/5", "--min-expires", "5",
+                                    "--tls-cert", cert, "--tls-key", key, NULL);
+  f->backend = dt_sip_backend_new ();
+  f->incoming = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect (f->backend, "incoming-call", G_CALLBACK (on_incoming_call), f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_ptr_array_unref (f->incoming);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (f->backend);
+  dt_test_helper_stop (f->helper);
+}
+
+static DtAccount *
+make_account (Fixture     *f,
+              const char  *user,
+              const char  *password,
+              DtTransport  transport)
+{
+  DtAccount *account = dt_account_new (user, "sip");
+  g_autofree char *identity = g_strdup_printf ("sip:%s@127.0.0.1", user);
+  g_autofree char *server = g_strdup_printf ("sip:127.0.0.1:%u",
+                                             transport == DT_TRANSPORT_TLS ? f->helper->tls_port
+                                                                           : f->helper->port);
+
+  dt_account_set_identity (account, identity);
+  dt_account_set_server (account, server);
+  dt_account_set_transport (account, transport);
+  dt_sip_backend_set_password (f->backend, user, password);
+  return account;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  DtCall   *call;
+} Result;
+
+static gboolean
+result_done (gpointer data)
+{
+  return ((Result *) data)->done;
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->ok = dt_backend_connect_finish (DT_BACKEND (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_disconnected (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->ok = dt_backend_disconnect_finish (DT_BACKEND (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_dialled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->call = dt_backend_dial_finish (DT_BACKEND (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_call_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ((Result *) user_data)->done = TRUE;
+}
+
+static void
+wait_done (Result *r)
+{
+  g_assert_true (dt_test_iterate_until (result_done, r, DEADLINE_S * 1000));
+}
+
+static void
+connect_account (Fixture   *f,
+                 DtAccount *account)
+{
+  Result r = { 0 };
+
+  dt_backend_connect_async (DT_BACKEND (f->backend), account, NULL, on_connected, &r);
+  wait_done (&r);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (dt_account_get_state (account), ==, DT_ACCOUNT_STATE_ONLINE);
+}
+
+static void
+disconnect_account (Fixture   *f,
+                    DtAccount *account)
+{
+  Result r = { 0 };
+
+  dt_backend_disconnect_async (DT_BACKEND (f->backend), account, NULL, on_disconnected, &r);
+  wait_done (&r);
+  g_assert_cmpint (dt_account_get_state (account), ==, DT_ACCOUNT_STATE_OFFLINE);
+}
+
+typedef struct
+{
+  DtCall      *call;
+  DtCallState  state;
+} StateWait;
+
+static gboolean
+call_in_state (gpointer data)
+{
+  StateWait *wait = data;
+
+  return dt_call_get_state (wait->call) == wait->state;
+}
+
+static void
+wait_call_state (DtCall      *call,
+                 DtCallState  state)
+{
+  StateWait wait = { call, state };
+
+  g_assert_true (dt_test_iterate_until (call_in_state, &wait, DEADLINE_S * 1000));
+}
+
+static gboolean
+have_incoming (gpointer data)
+{
+  return ((Fixture *) data)->incoming->len > 0;
+}
+
+static gboolean
+new_messages_are_3 (gpointer data)
+{
+  return dt_account_get_new_messages (data) == 3;
+}
+
+/* --- tests -------------------------------------------------------------- */
+
+/* Each transport registers; the helper says so in its events. */
+static void
+test_register_each_transport (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const DtTransport transports[] = { DT_TRANSPORT_UDP, DT_TRANSPORT_TCP };
+
+  for (guint i = 0; i < G_N_ELEMENTS (transports); i++)
+    {
+      g_autoptr(DtAccount) account = make_account (f, "alice", "secret", transports[i]);
+      JsonObject *event;
+
+      connect_account (f, account);
+      event = dt_test_helper_wait_event (f->helper, "registered");
+      g_assert_cmpstr (json_object_get_string_member (event, "user"), ==, "alice");
+      json_object_unref (event);
+      disconnect_account (f, account);
+      event = dt_test_helper_wait_event (f->helper, "unregistered");
+      json_object_unref (event);
+    }
+}
+
+/* The helper's certificate comes from the test CA: untrusted by default,
+ * trusted once the account's CA is given. */
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(DtAccount) untrusted = make_account (f, "alice", "secret", DT_TRANSPORT_TLS);
+  g_autoptr(DtAccount) trusted = NULL;
+  g_autofree char *ca = g_build_filename (cert_dir, "ca.pem", NULL);
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca, NULL);
+  Result r = { 0 };
+  JsonObject *event;
+
+  dt_backend_connect_async (DT_BACKEND (f->backend), untrusted, NULL, on_connected, &r);
+  wait_done (&r);
+  g_assert_false (r.ok);
+  g_clear_error (&r.error);
+  g_assert_true (g_str_has_prefix (dt_account_get_failure_reason (untrusted),
+                                   "TLS certificate not trusted: "));
+  disconnect_account (f, untrusted);
+
+  dt_sip_backend_set_tls_database (f->backend, database);
+  trusted = make_account (f, "bob", "bobpass", DT_TRANSPORT_TLS);
+  connect_account (f, trusted);
+  event = dt_test_helper_wait_event (f->helper, "registered");
+  g_assert_cmpstr (json_object_get_string_member (event, "user"), ==, "bob");
+  json_object_unref (event);
+  disconnect_account (f, trusted);
+}
+
+static void
+test_wrong_password (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(DtAccount) account = make_account (f, "bob", "not bob's", DT_TRANSPORT_UDP);
+  Result r = { 0 };
+  JsonObject *event;
+
+  dt_backend_connect_async (DT_BACKEND (f->backend), account, NULL, on_connected, &r);
+  wait_done (&r);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&r.error);
+  g_assert_true (g_str_has_prefix (dt_account_get_failure_reason (account),
+                                   "Authentication failed"));
+  event = dt_test_helper_wait_event (f->helper, "auth-failed");
+  json_object_unref (event);
+  disconnect_account (f, account);
+}
+
+/* alice calls bob through the helper, which bridges the two legs; bob
+ * hangs up. Then alice calls again and hangs up herself. */
+static void
+test_call_between_accounts (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) bob = make_account (f, "bob", "bobpass", DT_TRANSPORT_TCP);
+
+  connect_account (f, alice);
+  connect_account (f, bob);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(DtCall) outgoing = NULL;
+      g_autoptr(DtCall) incoming = NULL;
+      Result dial = { 0 };
+      Result answer = { 0 };
+      Result hangup = { 0 };
+      JsonObject *started;
+      JsonObject *ended;
+
+      dt_backend_dial_async (DT_BACKEND (f->backend), alice, "bob", NULL, on_dialled, &dial);
+      wait_done (&dial);
+      g_assert_no_error (dial.error);
+      outgoing = dial.call;
+      g_assert_true (dt_test_iterate_until (have_incoming, f, DEADLINE_S * 1000));
+      incoming = g_object_ref (g_ptr_array_index (f->incoming, 0));
+      g_ptr_array_set_size (f->incoming, 0);
+      g_assert_cmpstr (dt_call_get_account_id (incoming), ==, "bob");
+      g_assert_cmpint (dt_call_get_state (incoming), ==, DT_CALL_STATE_RINGING);
+      wait_call_state (outgoing, DT_CALL_STATE_RINGING);
+
+      started = dt_test_helper_wait_event (f->helper, "call-started");
+      g_assert_cmpstr (json_object_get_string_member (started, "to"), ==, "sip:bob@127.0.0.1");
+      json_object_unref (started);
+
+      dt_call_answer_async (incoming, NULL, on_call_done, &answer);
+      wait_done (&answer);
+      wait_call_state (outgoing, DT_CALL_STATE_ACTIVE);
+      g_assert_cmpstr (dt_call_stats_get_codec (dt_call_get_stats (outgoing)), ==, "opus/48000");
+
+      /* First bob hangs up, then alice. */
+      dt_call_hangup_async (round == 0 ? incoming : outgoing, NULL, on_call_done, &hangup);
+      wait_done (&hangup);
+      wait_call_state (round == 0 ? outgoing : incoming, DT_CALL_STATE_ENDED);
+      g_assert_cmpint (dt_call_get_end_reason (outgoing), ==,
+                       round == 0 ? DT_CALL_END_REASON_REMOTE_HANGUP
+                                  : DT_CALL_END_REASON_LOCAL_HANGUP);
+      g_assert_cmpint (dt_call_get_end_reason (incoming), ==,
+                       round == 0 ? DT_CALL_END_REASON_LOCAL_HANGUP
+                                  : DT_CALL_END_REASON_REMOTE_HANGUP);
+      ended = dt_test_helper_wait_event (f->helper, "call-ended");
+      json_object_unref (ended);
+    }
+
+  disconnect_account (f, alice);
+  disconnect_account (f, bob);
+}
+
+/* The echo extension answers at once, with no credentials asked. */
+static void
+test_echo (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) call = NULL;
+  Result dial = { 0 };
+  Result hangup = { 0 };
+
+  connect_account (f, alice);
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "echo", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  call = dial.call;
+  wait_call_state (call, DT_CALL_STATE_ACTIVE);
+  g_assert_nonnull (dt_call_stats_get_codec (dt_call_get_stats (call)));
+  dt_call_hangup_async (call, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  disconnect_account (f, alice);
+}
+
+/* RFC 3842: the helper's mailbox counts reach the account, and a change
+ * the test makes at run time arrives as a NOTIFY. */
+static void
+test_voicemail (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+
+  connect_account (f, alice);
+  while (dt_account_get_new_messages (alice) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (dt_account_get_messages_waiting (alice));
+  g_assert_cmpuint (dt_account_get_new_messages (alice), ==, 2);
+  g_assert_cmpuint (dt_account_get_old_messages (alice), ==, 5);
+
+  dt_test_helper_send_command (f->helper,
+                               "{\"command\":\"set-mailbox\",\"user\":\"alice\","
+                               "\"new\":3,\"old\":5}");
+  g_assert_true (dt_test_iterate_until (new_messages_are_3, alice, DEADLINE_S * 1000));
+  g_assert_cmpuint (dt_account_get_old_messages (alice), ==, 5);
+  disconnect_account (f, alice);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *script = NULL;
+  g_autoptr(GError) error = NULL;
+  char *spawn_argv[] = { (char *) "sh", NULL, NULL, NULL };
+  int status = 0;
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+
+  script = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "make-test-certs.sh", NULL);
+  cert_dir = g_dir_make_tmp ("dialtone-certs-XXXXXX", &error);
+  g_assert_no_error (error);
+  spawn_argv[1] = script;
+  spawn_argv[2] = cert_dir;
+  g_spawn_sync (NULL, spawn_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/helper-backend/register-each-transport", test_register_each_transport);
+  ADD ("/helper-backend/tls", test_tls);
+  ADD ("/helper-backend/wrong-password", test_wrong_password);
+  ADD ("/helper-backend/call-between-accounts", test_call_between_accounts);
+  ADD ("/helper-backend/echo", test_echo);
+  ADD ("/helper-backend/voicemail", test_voicemail);
+#undef ADD
+
+  result = g_test_run ();
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", cert_dir);
+
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  g_free (cert_dir);
+  return result;
+}
