@@ -20,6 +20,89 @@
 
 static char *cert_dir;
 
+/* --- a network the test switches ---------------------------------------- */
+
+#define TEST_TYPE_NETWORK (test_network_get_type ())
+G_DECLARE_FINAL_TYPE (TestNetwork, test_network, TEST, NETWORK, GObject)
+
+struct _TestNetwork
+{
+  GObject parent_instance;
+};
+
+enum {
+  PROP_0,
+  PROP_NETWORK_AVAILABLE,
+  PROP_NETWORK_METERED,
+  PROP_CONNECTIVITY,
+};
+
+static void test_network_iface_init (GNetworkMonitorInterface *iface);
+static void test_network_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetwork, test_network, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      test_network_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
+                                                      test_network_iface_init))
+
+static gboolean
+test_network_initable_init_func (GInitable     *initable,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_network_initable_init (GInitableIface *iface)
+{
+  iface->init = test_network_initable_init_func;
+}
+
+static void
+test_network_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_NETWORK_AVAILABLE:
+      g_value_set_boolean (value, TRUE);
+      break;
+    case PROP_NETWORK_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case PROP_CONNECTIVITY:
+      g_value_set_enum (value, G_NETWORK_CONNECTIVITY_FULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_network_class_init (TestNetworkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_network_get_property;
+  g_object_class_override_property (object_class, PROP_NETWORK_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, PROP_NETWORK_METERED, "network-metered");
+  g_object_class_override_property (object_class, PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_network_iface_init (GNetworkMonitorInterface *iface)
+{
+}
+
+static void
+test_network_init (TestNetwork *self)
+{
+}
+
 typedef struct
 {
   DtSipBackend   *backend;
@@ -319,6 +402,47 @@ test_tls_trusted (Fixture       *f,
   g_assert_cmpuint (dt_sip_message_get_status_code (g_ptr_array_index (f->responses, 1)), ==, 200);
 }
 
+/* After the network changes (a new Wi-Fi, a VPN, waking up), the binding
+ * may point nowhere: the account registers again, in the same binding. */
+static void
+test_network_change (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TestNetwork) network = g_object_new (TEST_TYPE_NETWORK, NULL);
+  g_autofree char *first_call_id = NULL;
+  DtSipMessage *registration;
+  g_autoptr(DtSipNameAddr) contact = NULL;
+  g_autofree char *granted = NULL;
+  guint32 first_cseq = 0, second_cseq = 0;
+
+  dt_sip_backend_set_network_monitor (f->backend, G_NETWORK_MONITOR (network));
+  start_account (f, DT_TRANSPORT_TCP, f->port);
+  registration = wait_request (f, "REGISTER");
+  first_call_id = g_strdup (dt_sip_message_get_call_id (registration));
+  g_assert_true (dt_sip_message_get_cseq (registration, &first_cseq, NULL));
+  contact = dt_sip_name_addr_parse (dt_sip_message_get_header (registration, "Contact"));
+  granted = g_strdup_printf ("<%s>;expires=3600", contact->uri);
+  respond (f, registration, 200, "OK", granted);
+  wait_account (f, DT_ACCOUNT_STATE_ONLINE);
+  g_ptr_array_set_size (f->requests, 0);
+  g_ptr_array_set_size (f->peers, 0);
+
+  /* Nothing is due for an hour; the change alone brings a REGISTER. */
+  g_signal_emit_by_name (network, "network-changed", TRUE);
+  registration = wait_request (f, "REGISTER");
+  g_assert_cmpstr (dt_sip_message_get_call_id (registration), ==, first_call_id);
+  g_assert_true (dt_sip_message_get_cseq (registration, &second_cseq, NULL));
+  g_assert_cmpuint (second_cseq, >, first_cseq);
+  respond (f, registration, 200, "OK", granted);
+
+  g_ptr_array_set_size (f->requests, 0);
+  g_ptr_array_set_size (f->peers, 0);
+  dt_backend_disconnect_async (DT_BACKEND (f->backend), f->account, NULL, NULL, NULL);
+  registration = wait_request (f, "REGISTER");
+  respond (f, registration, 200, "OK", NULL);
+  wait_account (f, DT_ACCOUNT_STATE_OFFLINE);
+}
+
 /* What a person types, or a link carries, becomes a Request-URI. */
 static void
 test_targets (Fixture       *f,
@@ -406,6 +530,8 @@ main (int   argc,
               fixture_setup, test_tcp_refused, fixture_teardown);
   g_test_add ("/sip/backend/targets", Fixture, GINT_TO_POINTER (DT_SIP_TRANSPORT_TCP),
               fixture_setup, test_targets, fixture_teardown);
+  g_test_add ("/sip/backend/network-change", Fixture, GINT_TO_POINTER (DT_SIP_TRANSPORT_TCP),
+              fixture_setup, test_network_change, fixture_teardown);
 
   result = g_test_run ();
 

@@ -20,6 +20,7 @@ struct _DtSipBackend
   GHashTable   *endpoints;    /* account id → DtSipEndpoint */
   GHashTable   *passwords;    /* account id → password given directly */
   GTlsDatabase *tls_database;
+  GNetworkMonitor *network_monitor;
   guint         registration_expires;
   guint         retry_base;
 };
@@ -91,6 +92,7 @@ start_endpoint (DtSipBackend *self,
   endpoint = dt_sip_endpoint_new (account, password, self->tls_database);
   dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
+  dt_sip_endpoint_set_network_monitor (endpoint, self->network_monitor);
   g_signal_connect (endpoint, "incoming-call", G_CALLBACK (on_endpoint_incoming), self);
   g_signal_connect (endpoint, "call-added", G_CALLBACK (on_endpoint_call_added), self);
   g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_enabled), self, 0);
@@ -304,6 +306,7 @@ dt_sip_backend_dispose (GObject *object)
     }
   g_clear_pointer (&self->endpoints, g_hash_table_unref);
   g_clear_object (&self->tls_database);
+  g_clear_object (&self->network_monitor);
 
   G_OBJECT_CLASS (dt_sip_backend_parent_class)->dispose (object);
 }
@@ -386,6 +389,23 @@ dt_sip_backend_set_tls_database (DtSipBackend *self,
   g_return_if_fail (DT_SIP_IS_BACKEND (self));
 
   g_set_object (&self->tls_database, database);
+}
+
+/**
+ * dt_sip_backend_set_network_monitor:
+ * @monitor: (nullable): what says the network changed (then accounts
+ *   register again), or %NULL for the system's
+ *
+ * Applies to accounts connected from now on.
+ */
+void
+dt_sip_backend_set_network_monitor (DtSipBackend    *self,
+                                    GNetworkMonitor *monitor)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+  g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
+
+  g_set_object (&self->network_monitor, monitor);
 }
 
 /**

@@ -438,7 +438,8 @@ on_resolved (GObject      *source,
   g_signal_connect (self->mwi, "notify::new-messages", G_CALLBACK (on_mwi_changed), self);
   g_signal_connect (self->mwi, "notify::old-messages", G_CALLBACK (on_mwi_changed), self);
 
-  self->network_monitor = g_object_ref (g_network_monitor_get_default ());
+  if (self->network_monitor == NULL)
+    self->network_monitor = g_object_ref (g_network_monitor_get_default ());
   g_signal_connect (self->network_monitor, "network-changed", G_CALLBACK (on_network_changed),
                     self);
 
@@ -653,6 +654,24 @@ dt_sip_endpoint_set_registration_expires (DtSipEndpoint *self,
   g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
 
   self->registration_expires = expires;
+}
+
+/**
+ * dt_sip_endpoint_set_network_monitor:
+ * @monitor: (nullable): what tells the endpoint the network changed, or
+ *   %NULL for the system's
+ *
+ * Takes effect at the next start.
+ */
+void
+dt_sip_endpoint_set_network_monitor (DtSipEndpoint   *self,
+                                     GNetworkMonitor *monitor)
+{
+  g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
+  g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
+  g_return_if_fail (self->registration == NULL);
+
+  g_set_object (&self->network_monitor, monitor);
 }
 
 /**
