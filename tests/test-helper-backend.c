@@ -356,6 +356,32 @@ test_echo (Fixture       *f,
   disconnect_account (f, alice);
 }
 
+/* Without registering (a caller only, as `dialtone-helper call` can be),
+ * the echo extension still answers, and no REGISTER was sent. */
+static void
+test_unregistered_caller (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(DtAccount) guest = make_account (f, "guest", "", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) call = NULL;
+  Result dial = { 0 };
+  Result hangup = { 0 };
+
+  dt_sip_backend_set_registration_enabled (f->backend, FALSE);
+  connect_account (f, guest);
+  g_assert_cmpint (dt_sip_registration_get_state (dt_sip_endpoint_get_registration (
+                     dt_sip_backend_get_endpoint (f->backend, "guest"))), ==,
+                   DT_SIP_REGISTRATION_IDLE);
+  dt_backend_dial_async (DT_BACKEND (f->backend), guest, "echo", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  call = dial.call;
+  wait_call_state (call, DT_CALL_STATE_ACTIVE);
+  dt_call_hangup_async (call, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  disconnect_account (f, guest);
+  g_assert_false (dt_test_helper_has_event (f->helper, "registered"));
+}
+
 /* RFC 3842: the helper's mailbox counts reach the account, and a change
  * the test makes at run time arrives as a NOTIFY. */
 static void
@@ -409,6 +435,7 @@ main (int   argc,
   ADD ("/helper-backend/call-between-accounts", test_call_between_accounts);
   ADD ("/helper-backend/echo", test_echo);
   ADD ("/helper-backend/voicemail", test_voicemail);
+  ADD ("/helper-backend/unregistered-caller", test_unregistered_caller);
 #undef ADD
 
   result = g_test_run ();

@@ -22,6 +22,7 @@ struct _DtSipBackend
   GTlsDatabase *tls_database;
   GNetworkMonitor *network_monitor;
   guint         registration_expires;
+  gboolean      no_registration;
   guint         retry_base;
 };
 
@@ -92,6 +93,7 @@ start_endpoint (DtSipBackend *self,
   endpoint = dt_sip_endpoint_new (account, password, self->tls_database);
   dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
+  dt_sip_endpoint_set_registration_enabled (endpoint, !self->no_registration);
   dt_sip_endpoint_set_network_monitor (endpoint, self->network_monitor);
   g_signal_connect (endpoint, "incoming-call", G_CALLBACK (on_endpoint_incoming), self);
   g_signal_connect (endpoint, "call-added", G_CALLBACK (on_endpoint_call_added), self);
@@ -406,6 +408,22 @@ dt_sip_backend_set_network_monitor (DtSipBackend    *self,
   g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
 
   g_set_object (&self->network_monitor, monitor);
+}
+
+/**
+ * dt_sip_backend_set_registration_enabled:
+ * @enabled: %FALSE for accounts that only place and take calls and never
+ *   REGISTER (`dialtone-helper call` without `--password`)
+ *
+ * Applies to accounts connected from now on.
+ */
+void
+dt_sip_backend_set_registration_enabled (DtSipBackend *self,
+                                         gboolean      enabled)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  self->no_registration = !enabled;
 }
 
 /**

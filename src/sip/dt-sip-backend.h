@@ -22,6 +22,8 @@ void            dt_sip_backend_set_tls_database    (DtSipBackend *self,
                                                     GTlsDatabase *database);
 void            dt_sip_backend_set_network_monitor (DtSipBackend    *self,
                                                     GNetworkMonitor *monitor);
+void            dt_sip_backend_set_registration_enabled (DtSipBackend *self,
+                                                         gboolean      enabled);
 void            dt_sip_backend_set_registration_expires (DtSipBackend *self,
                                                          guint         expires);
 void            dt_sip_backend_set_retry_base      (DtSipBackend *self,

@@ -46,6 +46,7 @@ struct _DtSipEndpoint
   GTlsDatabase      *tls_database;
   guint              registration_expires;
   guint              retry_base;
+  gboolean           no_registration;
 
   char              *aor;
   char              *domain;
@@ -443,6 +444,14 @@ on_resolved (GObject      *source,
   g_signal_connect (self->network_monitor, "network-changed", G_CALLBACK (on_network_changed),
                     self);
 
+  if (self->no_registration)
+    {
+      /* Calls only: the account is usable as soon as its agent is. */
+      dt_account_set_state (self->account, DT_ACCOUNT_STATE_ONLINE, NULL);
+      g_task_return_boolean (g_steal_pointer (&self->start_task), TRUE);
+      g_object_unref (task);
+      return;
+    }
   dt_sip_registration_start (self->registration);
 }
 
@@ -672,6 +681,22 @@ dt_sip_endpoint_set_network_monitor (DtSipEndpoint   *self,
   g_return_if_fail (self->registration == NULL);
 
   g_set_object (&self->network_monitor, monitor);
+}
+
+/**
+ * dt_sip_endpoint_set_registration_enabled:
+ * @enabled: %FALSE to place and take calls without registering, as a
+ *   client of a server that routes by address (or of `echo` extensions)
+ *
+ * Takes effect at the next start.
+ */
+void
+dt_sip_endpoint_set_registration_enabled (DtSipEndpoint *self,
+                                          gboolean       enabled)
+{
+  g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
+
+  self->no_registration = !enabled;
 }
 
 /**

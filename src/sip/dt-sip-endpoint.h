@@ -37,6 +37,8 @@ void               dt_sip_endpoint_set_registration_expires (DtSipEndpoint *self
                                                              guint          expires);
 void               dt_sip_endpoint_set_retry_base    (DtSipEndpoint        *self,
                                                       guint                 seconds);
+void               dt_sip_endpoint_set_registration_enabled (DtSipEndpoint *self,
+                                                             gboolean       enabled);
 void               dt_sip_endpoint_set_network_monitor (DtSipEndpoint     *self,
                                                         GNetworkMonitor   *monitor);
 
