@@ -351,6 +351,9 @@ test_echo (Fixture       *f,
   call = dial.call;
   wait_call_state (call, DT_CALL_STATE_ACTIVE);
   g_assert_nonnull (dt_call_stats_get_codec (dt_call_get_stats (call)));
+  /* RFC 3550 §11: RTP on an even port, with RTCP's port beside it. */
+  g_assert_cmpuint (dt_sip_call_get_rtp_port (DT_SIP_CALL (call)) % 2, ==, 0);
+  g_assert_cmpuint (dt_sip_call_get_rtp_port (DT_SIP_CALL (call)), >, 0);
   dt_call_hangup_async (call, NULL, on_call_done, &hangup);
   wait_done (&hangup);
   disconnect_account (f, alice);

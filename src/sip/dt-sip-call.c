@@ -24,6 +24,7 @@ struct _DtSipCall
   DtSdpCaps        caps;          /* codecs borrowed from the backend */
   char            *address;       /* caps.address */
   GSocket         *rtp_socket;
+  GSocket         *rtcp_socket;
   DtSdp           *local_sdp;     /* the last offer or answer we sent */
   DtSdp           *remote_offer;  /* an incoming call's offer */
   DtSdpNegotiated *negotiated;
@@ -70,13 +71,28 @@ sdp_from_bytes (GBytes  *bytes,
   return dt_sdp_parse (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), error);
 }
 
+static GSocket *
+bind_udp (GInetAddress  *ip,
+          guint16        port,
+          GError       **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) wanted = g_inet_socket_address_new (ip, port);
+
+  socket = g_socket_new (g_inet_address_get_family (ip), G_SOCKET_TYPE_DATAGRAM,
+                         G_SOCKET_PROTOCOL_UDP, error);
+  if (socket == NULL || !g_socket_bind (socket, wanted, FALSE, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+/* RFC 3550 §11: RTP on an even port and RTCP on the next one, which is
+ * where a peer that does not take rtcp-mux sends its reports. */
 static gboolean
 bind_rtp (DtSipCall  *self,
           GError    **error)
 {
   g_autoptr(GInetAddress) ip = g_inet_address_new_from_string (self->address);
-  g_autoptr(GSocketAddress) wanted = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
 
   if (ip == NULL)
     {
@@ -84,18 +100,41 @@ bind_rtp (DtSipCall  *self,
                    "“%s” is not a local address", self->address);
       return FALSE;
     }
-  self->rtp_socket = g_socket_new (g_inet_address_get_family (ip), G_SOCKET_TYPE_DATAGRAM,
-                                   G_SOCKET_PROTOCOL_UDP, error);
-  if (self->rtp_socket == NULL)
-    return FALSE;
-  wanted = g_inet_socket_address_new (ip, 0);
-  if (!g_socket_bind (self->rtp_socket, wanted, FALSE, error))
-    return FALSE;
-  bound = g_socket_get_local_address (self->rtp_socket, error);
-  if (bound == NULL)
-    return FALSE;
-  self->caps.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  return TRUE;
+
+  for (guint attempt = 0; attempt < 32; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GSocket) probe = bind_udp (ip, 0, &local_error);
+      g_autoptr(GSocketAddress) bound = NULL;
+      g_autoptr(GSocket) rtp = NULL;
+      g_autoptr(GSocket) rtcp = NULL;
+      guint16 port;
+
+      if (probe == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      bound = g_socket_get_local_address (probe, error);
+      if (bound == NULL)
+        return FALSE;
+      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)) & ~1;
+      if (port == 0)
+        continue;
+      g_socket_close (probe, NULL);
+
+      rtp = bind_udp (ip, port, NULL);
+      rtcp = rtp != NULL ? bind_udp (ip, port + 1, NULL) : NULL;
+      if (rtp == NULL || rtcp == NULL)
+        continue;
+      self->rtp_socket = g_steal_pointer (&rtp);
+      self->rtcp_socket = g_steal_pointer (&rtcp);
+      self->caps.port = port;
+      return TRUE;
+    }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                       "No free pair of ports for RTP and RTCP");
+  return FALSE;
 }
 
 static void
@@ -180,6 +219,7 @@ end_call (DtSipCall       *self,
   if (!_dt_call_end (DT_CALL (self), reason, message, &error))
     g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
   g_clear_object (&self->rtp_socket);
+  g_clear_object (&self->rtcp_socket);
   if (self->answer_task != NULL)
     {
       g_task_return_new_error (self->answer_task, DT_CALL_ERROR, DT_CALL_ERROR_INVALID_STATE,
@@ -794,6 +834,7 @@ dt_sip_call_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->dialog, self);
   g_clear_object (&self->dialog);
   g_clear_object (&self->rtp_socket);
+  g_clear_object (&self->rtcp_socket);
   g_clear_object (&self->answer_task);
   g_clear_object (&self->hold_task);
   g_clear_object (&self->transfer_task);
