@@ -244,6 +244,13 @@ dt_test_remove_dir (char *dir)
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
   const char *name;
 
+  /* DT_TEST_KEEP_AUDIO=1 keeps the recordings for a look after a failure. */
+  if (g_getenv ("DT_TEST_KEEP_AUDIO") != NULL)
+    {
+      g_test_message ("recordings kept in %s", dir);
+      g_free (dir);
+      return;
+    }
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
