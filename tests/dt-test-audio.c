@@ -2,8 +2,8 @@
 /* dt-test-audio.c
  *
  * Tone measurement by Goertzel's algorithm over a Hann window: a coarse scan
- * finds the loudest 2 Hz step between 50 Hz and 4 kHz, a fine scan in
- * 0.05 Hz steps around it finds the peak. Levels are dBFS relative to a
+ * of 0.1 s finds the loudest 5 Hz step between 50 Hz and 4 kHz, then scans
+ * of the whole slice in 0.5 Hz and 0.05 Hz steps around it find the peak. Levels are dBFS relative to a
  * full-scale sine (AES17), so a sine of amplitude 0.3 is −10.46 dBFS.
  */
 
@@ -16,8 +16,9 @@
 
 #include "dt-test-audio.h"
 
-#define COARSE_WINDOW_S 0.25
-#define COARSE_STEP_HZ 2.0
+#define COARSE_WINDOW_S 0.1
+#define COARSE_STEP_HZ 5.0
+#define MEDIUM_STEP_HZ 0.5
 #define FINE_STEP_HZ 0.05
 #define LOWEST_HZ 50.0
 #define HIGHEST_HZ 4000.0
@@ -108,28 +109,59 @@ dt_test_wav_slice (const DtTestWav  *wav,
   return TRUE;
 }
 
-/* The peak amplitude of the component at @frequency, Hann-windowed. */
+/* A Hann-windowed copy, so that a scan windows once, not once per bin. */
+static double *
+window (const float *samples,
+        gsize        n_samples,
+        double      *window_sum)
+{
+  double *windowed = g_new (double, MAX (n_samples, 1));
+
+  *window_sum = 0.0;
+  for (gsize i = 0; i < n_samples; i++)
+    {
+      double w = n_samples > 1 ? 0.5 - 0.5 * cos (2.0 * G_PI * i / (n_samples - 1)) : 1.0;
+
+      windowed[i] = w * samples[i];
+      *window_sum += w;
+    }
+  return windowed;
+}
+
+/* Goertzel: the peak amplitude of the component at @frequency. */
+static double
+goertzel (const double *windowed,
+          gsize         n_samples,
+          double        window_sum,
+          guint         rate,
+          double        frequency)
+{
+  double omega = 2.0 * G_PI * frequency / rate;
+  double coeff = 2.0 * cos (omega);
+  double s1 = 0.0, s2 = 0.0, real, imag;
+
+  for (gsize i = 0; i < n_samples; i++)
+    {
+      double s0 = windowed[i] + coeff * s1 - s2;
+
+      s2 = s1;
+      s1 = s0;
+    }
+  real = s1 - s2 * cos (omega);
+  imag = s2 * sin (omega);
+  return 2.0 * sqrt (real * real + imag * imag) / window_sum;
+}
+
 double
 dt_test_audio_tone_amplitude (const float *samples,
                               gsize        n_samples,
                               guint        rate,
                               double       frequency)
 {
-  double coeff = 2.0 * cos (2.0 * G_PI * frequency / rate);
-  double s1 = 0.0, s2 = 0.0, window_sum = 0.0, real, imag;
+  double window_sum;
+  g_autofree double *windowed = window (samples, n_samples, &window_sum);
 
-  for (gsize i = 0; i < n_samples; i++)
-    {
-      double w = 0.5 - 0.5 * cos (2.0 * G_PI * i / (n_samples - 1));
-      double s0 = w * samples[i] + coeff * s1 - s2;
-
-      window_sum += w;
-      s2 = s1;
-      s1 = s0;
-    }
-  real = s1 - s2 * cos (2.0 * G_PI * frequency / rate);
-  imag = s2 * sin (2.0 * G_PI * frequency / rate);
-  return 2.0 * sqrt (real * real + imag * imag) / window_sum;
+  return goertzel (windowed, n_samples, window_sum, rate, frequency);
 }
 
 static double
@@ -140,11 +172,12 @@ scan (const float *samples,
       double       to,
       double       step)
 {
-  double best = from, best_amplitude = -1.0;
+  double window_sum, best = from, best_amplitude = -1.0;
+  g_autofree double *windowed = window (samples, n_samples, &window_sum);
 
   for (double f = from; f <= to; f += step)
     {
-      double amplitude = dt_test_audio_tone_amplitude (samples, n_samples, rate, f);
+      double amplitude = goertzel (windowed, n_samples, window_sum, rate, f);
 
       if (amplitude > best_amplitude)
         {
@@ -163,9 +196,11 @@ dt_test_audio_dominant_frequency (const float *samples,
   gsize coarse_n = MIN (n_samples, (gsize) (COARSE_WINDOW_S * rate));
   double highest = MIN (HIGHEST_HZ, rate / 2.0 - COARSE_STEP_HZ);
   double coarse = scan (samples, coarse_n, rate, LOWEST_HZ, highest, COARSE_STEP_HZ);
+  double medium = scan (samples, n_samples, rate, coarse - 2 * COARSE_STEP_HZ,
+                        coarse + 2 * COARSE_STEP_HZ, MEDIUM_STEP_HZ);
 
-  return scan (samples, n_samples, rate, coarse - 2 * COARSE_STEP_HZ,
-               coarse + 2 * COARSE_STEP_HZ, FINE_STEP_HZ);
+  return scan (samples, n_samples, rate, medium - MEDIUM_STEP_HZ, medium + MEDIUM_STEP_HZ,
+               FINE_STEP_HZ);
 }
 
 double

@@ -43,6 +43,14 @@ dt_test_socket_address (GSocket *socket)
   return G_INET_SOCKET_ADDRESS (address);
 }
 
+static void
+on_session_error (DtRtpSession *session,
+                  GError       *error,
+                  gpointer      user_data)
+{
+  g_error ("%s: the media pipeline failed: %s", (const char *) user_data, error->message);
+}
+
 DtTestEndpoint *
 dt_test_endpoint_new (const char *dir,
                       const char *name,
@@ -71,6 +79,8 @@ dt_test_endpoint_new (const char *dir,
   dt_audio_config_set_gain_control (endpoint->audio, dsp);
 
   endpoint->session = dt_rtp_session_new (endpoint->rtp, endpoint->rtcp, endpoint->audio);
+  g_signal_connect (endpoint->session, "error", G_CALLBACK (on_session_error),
+                    endpoint->wav_path);
   /* Reports twice a second, so RTT and loss show within a short test. */
   g_object_set (endpoint->session, "rtcp-interval", 500, NULL);
   return endpoint;

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "dt-call-quality.h"
+#include "dt-rtp-session-private.h"
 #include "dt-test-rtp.h"
 
 static void
@@ -76,6 +77,7 @@ test_loss (void)
   g_autoptr(GError) error = NULL;
   DtCallStats *stats = dt_rtp_session_get_stats (b->session);
   double loss, mos, lossless_mos, relay_loss;
+  int encoder_loss = 0, encoder_bitrate = 0;
   DtTestWav heard_by_b;
   const float *samples;
   gsize n;
@@ -111,6 +113,17 @@ test_loss (void)
    * still give; below that, the estimate or FEC is broken. */
   g_assert_cmpfloat (mos, <, lossless_mos);
   g_assert_cmpfloat (mos, >, 4.0);
+
+  /* A's Opus encoder took the loss B reported in its receiver reports:
+   * FEC sized for it, and the offer's 40 kbit/s cut by a quarter only if
+   * the smoothed loss reached the congestion mark of 15 %. */
+  g_object_get (_dt_rtp_session_get_encoder (a->session),
+                "packet-loss-percentage", &encoder_loss, "bitrate", &encoder_bitrate, NULL);
+  g_test_message ("A's encoder: packet-loss-percentage %d, bitrate %d", encoder_loss,
+                  encoder_bitrate);
+  g_assert_cmpint (encoder_loss, >=, 3);
+  g_assert_cmpint (encoder_loss, <=, 25);
+  g_assert_cmpint (encoder_bitrate, ==, encoder_loss >= 15 ? 30000 : 40000);
 
   dt_test_endpoint_load_wav (b, &heard_by_b);
   g_assert_true (dt_test_wav_slice (&heard_by_b, 1.0, 4.0, &samples, &n));

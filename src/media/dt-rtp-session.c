@@ -29,6 +29,7 @@
 
 #include "dt-call-quality.h"
 #include "dt-rtp-session.h"
+#include "dt-rtp-session-private.h"
 
 /* Every chain works at this format between the device and the codec:
  * webrtcdsp takes S16LE interleaved at 8/16/32/48 kHz. */
@@ -44,6 +45,7 @@
 #define DTMF_MAX_DURATION_MS 8000
 #define DTMF_VOLUME 10                  /* RFC 4733 §2.3.4: −10 dBm0 */
 #define OPUS_DEFAULT_BITRATE 32000
+#define OPUS_CONGESTION_LOSS 15
 
 enum {
   PROP_0,
@@ -907,19 +909,24 @@ update_stats (DtRtpSession *self)
   dt_call_stats_update (self->stats, sent, received, (guint64) lost, jitter_ms, rtt_ms, mos);
 
   /* Opus adapts to the loss the far end reports: libopus sizes its in-band
-   * FEC from packet-loss-percentage (RFC 6716 §2.1.7), and above 10 % the
-   * loss is more likely congestion than noise, so we also send less. */
-  if (remote_loss_percent >= 0 && g_str_equal (self->codec->encoder, "opusenc")
-      && remote_loss_percent != self->opus_loss_percent)
+   * FEC from packet-loss-percentage (RFC 6716 §2.1.7). Each report covers
+   * one interval, so it is smoothed first. Loss of 15 % and more is taken
+   * as congestion rather than noise, and we send a quarter less. */
+  if (remote_loss_percent >= 0 && g_str_equal (self->codec->encoder, "opusenc"))
     {
       int base = fmtp_int (self->params->fmtp, "maxaveragebitrate", OPUS_DEFAULT_BITRATE);
-      int bitrate = remote_loss_percent > 10 ? base * 3 / 4 : base;
+      int smoothed = (self->opus_loss_percent + remote_loss_percent + 1) / 2;
 
-      self->opus_loss_percent = remote_loss_percent;
-      g_object_set (self->encoder,
-                    "packet-loss-percentage", CLAMP (remote_loss_percent, 1, 100),
-                    "bitrate", CLAMP (bitrate, 6000, 510000),
-                    NULL);
+      if (smoothed != self->opus_loss_percent)
+        {
+          int bitrate = smoothed >= OPUS_CONGESTION_LOSS ? base * 3 / 4 : base;
+
+          self->opus_loss_percent = smoothed;
+          g_object_set (self->encoder,
+                        "packet-loss-percentage", CLAMP (smoothed, 1, 100),
+                        "bitrate", CLAMP (bitrate, 6000, 510000),
+                        NULL);
+        }
     }
 }
 
@@ -1035,12 +1042,20 @@ teardown (DtRtpSession *self)
 
   if (self->pipeline != NULL)
     {
-      g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (self->sink, "sink");
+      g_autoptr(GstPad) sink_pad = NULL;
+      g_autoptr(GstEvent) caps = NULL;
+
+      if (self->sink != NULL)
+        sink_pad = gst_element_get_static_pad (self->sink, "sink");
+      if (sink_pad != NULL)
+        caps = gst_pad_get_sticky_event (sink_pad, GST_EVENT_CAPS, 0);
 
       update_stats (self);
       /* A file sink (wavenc) writes its header on EOS; send it straight to
-       * the sink so it does not wait for every live source to end. */
-      if (sink_pad != NULL)
+       * the sink so it does not wait for every live source to end. A sink
+       * that never got caps has written nothing and must not see EOS
+       * before its stream has started. */
+      if (caps != NULL)
         gst_pad_send_event (sink_pad, gst_event_new_eos ());
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
     }
@@ -1771,4 +1786,18 @@ dt_rtp_session_set_media_timeout (DtRtpSession *self,
     return;
   self->media_timeout = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MEDIA_TIMEOUT]);
+}
+
+/**
+ * _dt_rtp_session_get_encoder:
+ * @self: the session
+ *
+ * Returns: (transfer none) (nullable): the running encoder, or %NULL when
+ *   stopped
+ */
+GstElement *
+_dt_rtp_session_get_encoder (DtRtpSession *self)
+{
+  g_return_val_if_fail (DT_IS_RTP_SESSION (self), NULL);
+  return self->encoder;
 }
