@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-audio-config.c
  *
- * The ends of the headset chain: DIALTONE_AUDIO_SRC and DIALTONE_AUDIO_SINK
- * set the defaults, a description becomes a bin, a bad one is an error,
+ * The ends of the headset chain: DIALTONE_AUDIO_SRC, DIALTONE_AUDIO_SINK and
+ * DIALTONE_RINGER_SINK set the defaults, a description becomes a bin, a bad one is an error,
  * and with nothing set the system's default devices are used.
  */
 
@@ -45,13 +45,17 @@ test_environment (void)
   g_autoptr(DtAudioConfig) config = NULL;
   g_autoptr(GstElement) source = NULL;
   g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstElement) ringer = NULL;
+  g_autoptr(GstElement) ringer_element = NULL;
   g_autoptr(GError) error = NULL;
 
   g_setenv ("DIALTONE_AUDIO_SRC", "audiotestsrc is-live=true freq=440", TRUE);
   g_setenv ("DIALTONE_AUDIO_SINK", "wavenc ! fakesink", TRUE);
+  g_setenv ("DIALTONE_RINGER_SINK", "fakesink name=ringer", TRUE);
   config = dt_audio_config_new ();
   g_unsetenv ("DIALTONE_AUDIO_SRC");
   g_unsetenv ("DIALTONE_AUDIO_SINK");
+  g_unsetenv ("DIALTONE_RINGER_SINK");
 
   g_assert_cmpstr (dt_audio_config_get_source_description (config), ==,
                    "audiotestsrc is-live=true freq=440");
@@ -64,6 +68,11 @@ test_environment (void)
   g_assert_no_error (error);
   g_assert_true (bin_has_factory (sink, "wavenc"));
   g_assert_true (bin_has_factory (sink, "fakesink"));
+  g_assert_cmpstr (dt_audio_config_get_ringer_description (config), ==, "fakesink name=ringer");
+  ringer = gst_object_ref_sink (dt_audio_config_create_ringer (config, &error));
+  g_assert_no_error (error);
+  ringer_element = gst_bin_get_by_name (GST_BIN (ringer), "ringer");
+  g_assert_nonnull (ringer_element);
 }
 
 static void
@@ -87,6 +96,7 @@ test_defaults (void)
   sink = gst_object_ref_sink (dt_audio_config_create_sink (config, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (GST_OBJECT_NAME (gst_element_get_factory (sink)), ==, "autoaudiosink");
+  g_assert_null (dt_audio_config_get_ringer_description (config));
 }
 
 static void

@@ -2,10 +2,11 @@
 /* dt-audio-config.c
  *
  * The ends of the headset chain (DESIGN.md "Media"). Each end is, in order
- * of preference: a GStreamer bin description (DIALTONE_AUDIO_SRC and
- * DIALTONE_AUDIO_SINK give the defaults, so tests and the helper run
- * without sound hardware), a device the user picked by name, or the
- * autoaudio element.
+ * of preference: a GStreamer bin description (DIALTONE_AUDIO_SRC,
+ * DIALTONE_AUDIO_SINK and DIALTONE_RINGER_SINK give the defaults, so tests
+ * and the helper run without sound hardware), a device the user picked by
+ * name, or the autoaudio element. The ringer is a third end: incoming calls
+ * ring on it rather than in the headset.
  */
 
 #define G_LOG_DOMAIN "dialtone-media"
@@ -23,6 +24,8 @@ enum {
   PROP_SINK_DESCRIPTION,
   PROP_SOURCE_DEVICE,
   PROP_SINK_DEVICE,
+  PROP_RINGER_DESCRIPTION,
+  PROP_RINGER_DEVICE,
   PROP_ECHO_CANCEL,
   PROP_NOISE_SUPPRESSION,
   PROP_GAIN_CONTROL,
@@ -39,6 +42,8 @@ struct _DtAudioConfig
   char     *sink_description;
   char     *source_device;
   char     *sink_device;
+  char     *ringer_description;
+  char     *ringer_device;
   gboolean  echo_cancel;
   gboolean  noise_suppression;
   gboolean  gain_control;
@@ -46,18 +51,17 @@ struct _DtAudioConfig
 
 G_DEFINE_FINAL_TYPE (DtAudioConfig, dt_audio_config, G_TYPE_OBJECT)
 
-static gboolean
+static void
 set_string (DtAudioConfig  *self,
             char          **field,
             const char     *value,
             guint           prop)
 {
   if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
+    return;
   g_free (*field);
   *field = g_strdup (value);
   g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
-  return TRUE;
 }
 
 static void
@@ -149,6 +153,12 @@ dt_audio_config_get_property (GObject    *object,
     case PROP_SINK_DEVICE:
       g_value_set_string (value, self->sink_device);
       break;
+    case PROP_RINGER_DESCRIPTION:
+      g_value_set_string (value, self->ringer_description);
+      break;
+    case PROP_RINGER_DEVICE:
+      g_value_set_string (value, self->ringer_device);
+      break;
     case PROP_ECHO_CANCEL:
       g_value_set_boolean (value, self->echo_cancel);
       break;
@@ -185,6 +195,12 @@ dt_audio_config_set_property (GObject      *object,
     case PROP_SINK_DEVICE:
       dt_audio_config_set_sink_device (self, g_value_get_string (value));
       break;
+    case PROP_RINGER_DESCRIPTION:
+      dt_audio_config_set_ringer_description (self, g_value_get_string (value));
+      break;
+    case PROP_RINGER_DEVICE:
+      dt_audio_config_set_ringer_device (self, g_value_get_string (value));
+      break;
     case PROP_ECHO_CANCEL:
       dt_audio_config_set_echo_cancel (self, g_value_get_boolean (value));
       break;
@@ -208,6 +224,8 @@ dt_audio_config_finalize (GObject *object)
   g_free (self->sink_description);
   g_free (self->source_device);
   g_free (self->sink_device);
+  g_free (self->ringer_description);
+  g_free (self->ringer_device);
 
   G_OBJECT_CLASS (dt_audio_config_parent_class)->finalize (object);
 }
@@ -257,6 +275,23 @@ dt_audio_config_class_init (DtAudioConfigClass *klass)
     g_param_spec_string ("sink-device", NULL, NULL, NULL, flags);
 
   /**
+   * DtAudioConfig:ringer-description:
+   *
+   * A GStreamer bin description the ring tone plays into; it defaults to
+   * $DIALTONE_RINGER_SINK.
+   */
+  props[PROP_RINGER_DESCRIPTION] =
+    g_param_spec_string ("ringer-description", NULL, NULL, NULL, flags);
+
+  /**
+   * DtAudioConfig:ringer-device:
+   *
+   * The display name of the device that rings, when no description is set.
+   */
+  props[PROP_RINGER_DEVICE] =
+    g_param_spec_string ("ringer-device", NULL, NULL, NULL, flags);
+
+  /**
    * DtAudioConfig:echo-cancel:
    *
    * Whether webrtcdsp cancels the far end's voice coming back from the
@@ -291,6 +326,7 @@ dt_audio_config_init (DtAudioConfig *self)
 {
   self->source_description = g_strdup (g_getenv ("DIALTONE_AUDIO_SRC"));
   self->sink_description = g_strdup (g_getenv ("DIALTONE_AUDIO_SINK"));
+  self->ringer_description = g_strdup (g_getenv ("DIALTONE_RINGER_SINK"));
   self->echo_cancel = TRUE;
   self->noise_suppression = TRUE;
   self->gain_control = TRUE;
@@ -299,8 +335,9 @@ dt_audio_config_init (DtAudioConfig *self)
 /**
  * dt_audio_config_new:
  *
- * Returns: (transfer full): the defaults: $DIALTONE_AUDIO_SRC and
- *   $DIALTONE_AUDIO_SINK if set, else the system's default devices; all DSP on
+ * Returns: (transfer full): the defaults: $DIALTONE_AUDIO_SRC,
+ *   $DIALTONE_AUDIO_SINK and $DIALTONE_RINGER_SINK if set, else the system's
+ *   default devices; all DSP on
  */
 DtAudioConfig *
 dt_audio_config_new (void)
@@ -418,6 +455,62 @@ dt_audio_config_set_sink_device (DtAudioConfig *self,
 {
   g_return_if_fail (DT_IS_AUDIO_CONFIG (self));
   set_string (self, &self->sink_device, display_name, PROP_SINK_DEVICE);
+}
+
+/**
+ * dt_audio_config_get_ringer_description:
+ * @self: the configuration
+ *
+ * Returns: (nullable): the ringer bin description
+ */
+const char *
+dt_audio_config_get_ringer_description (DtAudioConfig *self)
+{
+  g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
+  return self->ringer_description;
+}
+
+/**
+ * dt_audio_config_set_ringer_description:
+ * @self: the configuration
+ * @description: (nullable): a GStreamer bin description, or %NULL for a device
+ *
+ * Sets where the ring tone plays.
+ */
+void
+dt_audio_config_set_ringer_description (DtAudioConfig *self,
+                                        const char    *description)
+{
+  g_return_if_fail (DT_IS_AUDIO_CONFIG (self));
+  set_string (self, &self->ringer_description, description, PROP_RINGER_DESCRIPTION);
+}
+
+/**
+ * dt_audio_config_get_ringer_device:
+ * @self: the configuration
+ *
+ * Returns: (nullable): the ringing device's display name
+ */
+const char *
+dt_audio_config_get_ringer_device (DtAudioConfig *self)
+{
+  g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
+  return self->ringer_device;
+}
+
+/**
+ * dt_audio_config_set_ringer_device:
+ * @self: the configuration
+ * @display_name: (nullable): a device name from #DtAudioDevices
+ *
+ * Picks the device that rings when no description is set.
+ */
+void
+dt_audio_config_set_ringer_device (DtAudioConfig *self,
+                                   const char    *display_name)
+{
+  g_return_if_fail (DT_IS_AUDIO_CONFIG (self));
+  set_string (self, &self->ringer_device, display_name, PROP_RINGER_DEVICE);
 }
 
 /**
@@ -546,4 +639,19 @@ dt_audio_config_create_sink (DtAudioConfig  *self,
 {
   g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
   return create_end (self->sink_description, self->sink_device, FALSE, error);
+}
+
+/**
+ * dt_audio_config_create_ringer:
+ * @self: the configuration
+ * @error: where to say why no ringer could be made
+ *
+ * Returns: (transfer floating) (nullable): the end the ring tone plays into
+ */
+GstElement *
+dt_audio_config_create_ringer (DtAudioConfig  *self,
+                               GError        **error)
+{
+  g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
+  return create_end (self->ringer_description, self->ringer_device, FALSE, error);
 }

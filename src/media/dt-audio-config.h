@@ -26,6 +26,12 @@ void           dt_audio_config_set_source_device      (DtAudioConfig *self,
 const char    *dt_audio_config_get_sink_device        (DtAudioConfig *self);
 void           dt_audio_config_set_sink_device        (DtAudioConfig *self,
                                                        const char    *display_name);
+const char    *dt_audio_config_get_ringer_description (DtAudioConfig *self);
+void           dt_audio_config_set_ringer_description (DtAudioConfig *self,
+                                                       const char    *description);
+const char    *dt_audio_config_get_ringer_device      (DtAudioConfig *self);
+void           dt_audio_config_set_ringer_device      (DtAudioConfig *self,
+                                                       const char    *display_name);
 gboolean       dt_audio_config_get_echo_cancel        (DtAudioConfig *self);
 void           dt_audio_config_set_echo_cancel        (DtAudioConfig *self,
                                                        gboolean       enabled);
@@ -40,6 +46,8 @@ gboolean       dt_audio_config_get_dsp_enabled        (DtAudioConfig *self);
 GstElement    *dt_audio_config_create_source          (DtAudioConfig *self,
                                                        GError       **error);
 GstElement    *dt_audio_config_create_sink            (DtAudioConfig *self,
+                                                       GError       **error);
+GstElement    *dt_audio_config_create_ringer          (DtAudioConfig *self,
                                                        GError       **error);
 
 G_END_DECLS
