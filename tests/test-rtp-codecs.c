@@ -44,6 +44,9 @@ test_codec (gconstpointer data)
                     >, 100);
   g_assert_cmpstr (dt_call_stats_get_codec (dt_rtp_session_get_stats (a->session)), ==,
                    encoding);
+  /* RTCP made it both ways, muxed (RFC 5761) or on its own port. */
+  g_assert_cmpfloat (dt_call_stats_get_rtt_ms (dt_rtp_session_get_stats (a->session)), >, 0.0);
+  g_assert_cmpfloat (dt_call_stats_get_rtt_ms (dt_rtp_session_get_stats (b->session)), >, 0.0);
 
   dt_test_wav_clear (&heard_by_a);
   dt_test_wav_clear (&heard_by_b);

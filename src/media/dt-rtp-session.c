@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "dt-call-quality.h"
+#include "dt-rtcp-mux-demux.h"
 #include "dt-rtp-session.h"
 #include "dt-rtp-session-private.h"
 
@@ -681,7 +682,7 @@ build_transport (DtRtpSession  *self,
   gboolean mux = self->params->rtcp_mux;
   GSocket *rtcp_socket = mux ? self->rtp_socket : self->rtcp_socket;
   GInetSocketAddress *rtcp_remote = mux ? self->remote_rtp : self->remote_rtcp;
-  GstElement *rtp_udpsrc, *rtcp_udpsrc = NULL, *srtpenc = NULL, *srtpdec = NULL;
+  GstElement *rtp_udpsrc, *rtcp_udpsrc = NULL, *srtpenc = NULL, *srtpdec = NULL, *demux;
   g_autoptr(GstPad) udpsrc_pad = NULL;
 
   if ((self->rtp_udpsink = make_udpsink (self, self->rtp_socket, self->remote_rtp, error))
@@ -727,14 +728,18 @@ build_transport (DtRtpSession  *self,
     }
 
   if (!link_pads (self->rtpbin, "send_rtp_src_0", self->rtp_udpsink, "sink", error)
-      || !link_pads (self->rtpbin, "send_rtcp_src_0", self->rtcp_udpsink, "sink", error)
-      || !link_pads (rtp_udpsrc, "src", self->rtpbin, "recv_rtp_sink_0", error))
+      || !link_pads (self->rtpbin, "send_rtcp_src_0", self->rtcp_udpsink, "sink", error))
     return FALSE;
-  /* With RFC 5761 mux, rtpsession takes the RTCP that arrives on its RTP pad. */
-  if (rtcp_udpsrc != NULL
-      && !link_pads (rtcp_udpsrc, "src", self->rtpbin, "recv_rtcp_sink_0", error))
-    return FALSE;
-  return TRUE;
+  if (rtcp_udpsrc != NULL)
+    return link_pads (rtp_udpsrc, "src", self->rtpbin, "recv_rtp_sink_0", error)
+           && link_pads (rtcp_udpsrc, "src", self->rtpbin, "recv_rtcp_sink_0", error);
+
+  /* RFC 5761: srtpdec splits a muxed stream itself; plain RTP needs this. */
+  demux = dt_rtcp_mux_demux_new ();
+  gst_bin_add (bin, demux);
+  return link_pads (rtp_udpsrc, "src", demux, "sink", error)
+         && link_pads (demux, "rtp_src", self->rtpbin, "recv_rtp_sink_0", error)
+         && link_pads (demux, "rtcp_src", self->rtpbin, "recv_rtcp_sink_0", error);
 }
 
 static void
