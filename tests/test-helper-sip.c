@@ -666,12 +666,15 @@ udp_socket (guint16 *port)
   return socket;
 }
 
-/* Sends @payload to @port and asserts the very same bytes come back. */
+/* Sends @payload to @port and asserts the same bytes come back, but for
+ * the SSRC at @ssrc_offset, which the echo changes so as to be a source of
+ * its own (RFC 3550 §8.2). */
 static void
 assert_reflected (GSocket      *socket,
                   guint16       port,
                   const guint8 *payload,
-                  gsize         length)
+                  gsize         length,
+                  gsize         ssrc_offset)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) to = g_inet_socket_address_new (loopback, port);
@@ -685,7 +688,11 @@ assert_reflected (GSocket      *socket,
   g_assert_no_error (error);
   n = g_socket_receive_from (socket, &from, (char *) buffer, sizeof buffer, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpmem (buffer, n, payload, length);
+  g_assert_cmpint (n, ==, (gssize) length);
+  g_assert_cmpmem (buffer, ssrc_offset, payload, ssrc_offset);
+  g_assert_cmpmem (buffer + ssrc_offset + 4, length - ssrc_offset - 4,
+                   payload + ssrc_offset + 4, length - ssrc_offset - 4);
+  g_assert_true (memcmp (buffer + ssrc_offset, payload + ssrc_offset, 4) != 0);
   g_assert_cmpuint (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from)), ==, port);
 }
 
@@ -740,7 +747,7 @@ test_echo (void)
   g_assert_cmpstr (dt_sdp_media_get_connection (answer, audio)->address, ==, "127.0.0.1");
 
   for (guint i = 0; i < 3; i++)
-    assert_reflected (rtp, audio->port, packet, sizeof packet);
+    assert_reflected (rtp, audio->port, packet, sizeof packet, 8);
 
   /* RTCP too, on the port a=rtcp names (RFC 3605). */
   rtcp_port = audio->rtcp_port;
@@ -750,7 +757,7 @@ test_echo (void)
       g_assert_nonnull (rtcp_attribute);
       g_assert_true (g_ascii_string_to_unsigned (rtcp_attribute, 10, 1, 65535, &rtcp_port, NULL));
     }
-  assert_reflected (rtp, (guint16) rtcp_port, report, sizeof report);
+  assert_reflected (rtp, (guint16) rtcp_port, report, sizeof report, 4);
 
   dt_sip_dialog_bye (call, &error);
   g_assert_no_error (error);

@@ -6,6 +6,11 @@
  * estimate meaningful (its own sender reports come back), and sending to
  * the source rather than to the SDP address makes echo work through NAT
  * (symmetric RTP, RFC 4961).
+ *
+ * Each packet goes back with its SSRC changed (a fixed XOR), the rest as
+ * it came: an RTP stack that gets its own SSRC from another address takes
+ * it for its packets looping back, or for a collision, and drops them
+ * (RFC 3550 §8.2). Changing it makes the echo a source of its own.
  */
 
 #define G_LOG_DOMAIN "dialtone-helper"
@@ -17,6 +22,7 @@
 /* Larger than any RTP packet a softphone sends; longer datagrams are cut
  * by the kernel and reflected as received. */
 #define REFLECTOR_BUFFER_SIZE 2048
+#define SSRC_XOR 0x45434b4fu   /* "ECKO" */
 
 typedef struct
 {
@@ -33,6 +39,45 @@ struct _DtRtpReflector
   gboolean        reflect;
   guint64         n_reflected;
 };
+
+static void
+restamp_ssrc (guint8 *at)
+{
+  guint32 ssrc = ((guint32) at[0] << 24) | ((guint32) at[1] << 16) | ((guint32) at[2] << 8) | at[3];
+
+  ssrc ^= SSRC_XOR;
+  at[0] = ssrc >> 24;
+  at[1] = (ssrc >> 16) & 0xff;
+  at[2] = (ssrc >> 8) & 0xff;
+  at[3] = ssrc & 0xff;
+}
+
+/* RFC 3550 §5.1 (RTP: SSRC at byte 8) and §6.4 (RTCP: a compound of
+ * packets, each with its sender's SSRC at byte 4); RFC 5761 §4 tells
+ * them apart on a shared port by the payload type. Anything that is not
+ * version 2 is reflected untouched. */
+static void
+restamp (guint8 *packet,
+         gsize   length)
+{
+  if (length < 8 || (packet[0] & 0xc0) != 0x80)
+    return;
+  if (packet[1] >= 200 && packet[1] <= 206)
+    {
+      for (gsize offset = 0; offset + 8 <= length; )
+        {
+          gsize size = (((gsize) packet[offset + 2] << 8 | packet[offset + 3]) + 1) * 4;
+
+          if ((packet[offset] & 0xc0) != 0x80 || offset + size > length)
+            return;
+          restamp_ssrc (packet + offset + 4);
+          offset += size;
+        }
+      return;
+    }
+  if (length >= 12)
+    restamp_ssrc (packet + 8);
+}
 
 static gboolean
 on_readable (GSocket      *socket,
@@ -60,6 +105,7 @@ on_readable (GSocket      *socket,
         }
       if (!rs->reflector->reflect || from == NULL)
         continue;
+      restamp (buffer, (gsize) n);
       if (g_socket_send_to (socket, from, (const char *) buffer, n, NULL, &error) == n)
         rs->reflector->n_reflected++;
       else if (error != NULL)

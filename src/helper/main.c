@@ -20,6 +20,7 @@
 #include <string.h>
 
 #if DT_ENABLE_SIP
+#include "dt-helper-call.h"
 #include "dt-sip-service.h"
 #endif
 
@@ -485,7 +486,10 @@ static int
 print_usage (void)
 {
   g_printerr ("Usage: dialtone-helper serve [OPTION…]\n"
-              "Run “dialtone-helper serve --help” for the options.\n");
+              "       dialtone-helper call [OPTION…] URI\n"
+              "       dialtone-helper call --answer --account URI --password P [OPTION…]\n"
+              "Run “dialtone-helper serve --help” or “dialtone-helper call --help” for "
+              "the options.\n");
   return EXIT_USAGE;
 }
 
@@ -499,6 +503,10 @@ main (int    argc,
     return print_usage ();
   if (g_str_equal (argv[1], "serve"))
     return serve (argc - 1, argv + 1);
+#if DT_ENABLE_SIP
+  if (g_str_equal (argv[1], "call"))
+    return dt_helper_call_main (argc - 1, argv + 1);
+#endif
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       print_usage ();

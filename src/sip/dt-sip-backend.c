@@ -23,6 +23,9 @@ struct _DtSipBackend
   GNetworkMonitor *network_monitor;
   guint         registration_expires;
   gboolean      no_registration;
+  DtAudioConfig *audio;
+  char         *codec;
+  DtSdpSrtpPolicy srtp;
   guint         retry_base;
 };
 
@@ -94,6 +97,7 @@ start_endpoint (DtSipBackend *self,
   dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
   dt_sip_endpoint_set_registration_enabled (endpoint, !self->no_registration);
+  dt_sip_endpoint_set_media (endpoint, self->audio, self->codec, self->srtp);
   dt_sip_endpoint_set_network_monitor (endpoint, self->network_monitor);
   g_signal_connect (endpoint, "incoming-call", G_CALLBACK (on_endpoint_incoming), self);
   g_signal_connect (endpoint, "call-added", G_CALLBACK (on_endpoint_call_added), self);
@@ -309,6 +313,7 @@ dt_sip_backend_dispose (GObject *object)
   g_clear_pointer (&self->endpoints, g_hash_table_unref);
   g_clear_object (&self->tls_database);
   g_clear_object (&self->network_monitor);
+  g_clear_object (&self->audio);
 
   G_OBJECT_CLASS (dt_sip_backend_parent_class)->dispose (object);
 }
@@ -319,6 +324,7 @@ dt_sip_backend_finalize (GObject *object)
   DtSipBackend *self = DT_SIP_BACKEND (object);
 
   g_clear_pointer (&self->passwords, g_hash_table_unref);
+  g_free (self->codec);
 
   G_OBJECT_CLASS (dt_sip_backend_parent_class)->finalize (object);
 }
@@ -408,6 +414,62 @@ dt_sip_backend_set_network_monitor (DtSipBackend    *self,
   g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
 
   g_set_object (&self->network_monitor, monitor);
+}
+
+/**
+ * dt_sip_backend_set_audio_config:
+ * @audio: (nullable): the headset ends and DSP for calls from now on, or
+ *   %NULL for the defaults
+ */
+void
+dt_sip_backend_set_audio_config (DtSipBackend  *self,
+                                 DtAudioConfig *audio)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  g_set_object (&self->audio, audio);
+}
+
+/**
+ * dt_sip_backend_set_codec:
+ * @codec: (nullable): offer only this codec ("opus", "G722", "PCMU",
+ *   "PCMA"), or %NULL for all of them, Opus first
+ */
+void
+dt_sip_backend_set_codec (DtSipBackend *self,
+                          const char   *codec)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+  g_return_if_fail (codec == NULL || dt_sip_endpoint_codec_is_known (codec));
+
+  g_free (self->codec);
+  self->codec = g_strdup (codec);
+}
+
+/**
+ * dt_sip_backend_codec_is_known:
+ *
+ * Returns: whether @codec is one dt_sip_backend_set_codec() takes
+ */
+gboolean
+dt_sip_backend_codec_is_known (const char *codec)
+{
+  g_return_val_if_fail (codec != NULL, FALSE);
+
+  return dt_sip_endpoint_codec_is_known (codec);
+}
+
+/**
+ * dt_sip_backend_set_srtp_policy:
+ * @policy: SRTP with SDES keys (RFC 4568): off, optional or required
+ */
+void
+dt_sip_backend_set_srtp_policy (DtSipBackend    *self,
+                                DtSdpSrtpPolicy  policy)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  self->srtp = policy;
 }
 
 /**

@@ -22,6 +22,13 @@ void            dt_sip_backend_set_tls_database    (DtSipBackend *self,
                                                     GTlsDatabase *database);
 void            dt_sip_backend_set_network_monitor (DtSipBackend    *self,
                                                     GNetworkMonitor *monitor);
+void            dt_sip_backend_set_audio_config    (DtSipBackend    *self,
+                                                    DtAudioConfig   *audio);
+void            dt_sip_backend_set_codec           (DtSipBackend    *self,
+                                                    const char      *codec);
+gboolean        dt_sip_backend_codec_is_known      (const char      *codec);
+void            dt_sip_backend_set_srtp_policy     (DtSipBackend    *self,
+                                                    DtSdpSrtpPolicy  policy);
 void            dt_sip_backend_set_registration_enabled (DtSipBackend *self,
                                                          gboolean      enabled);
 void            dt_sip_backend_set_registration_expires (DtSipBackend *self,

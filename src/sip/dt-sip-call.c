@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dt-call-private.h"
+#include "dt-rtp-session.h"
 #include "dt-sip-call.h"
 
 struct _DtSipCall
@@ -25,6 +26,8 @@ struct _DtSipCall
   char            *address;       /* caps.address */
   GSocket         *rtp_socket;
   GSocket         *rtcp_socket;
+  DtAudioConfig   *audio;
+  DtRtpSession    *media;
   DtSdp           *local_sdp;     /* the last offer or answer we sent */
   DtSdp           *remote_offer;  /* an incoming call's offer */
   DtSdpNegotiated *negotiated;
@@ -38,6 +41,7 @@ struct _DtSipCall
   DtSipDialog     *refer_dialog;    /* where the NOTIFYs go, as transferee */
   DtCall          *referred_call;
   gboolean         transferred;
+  guint            media_timeout_s;  /* G_MAXUINT: the media engine's default */
 };
 
 enum {
@@ -168,6 +172,143 @@ set_negotiated (DtSipCall       *self,
   dt_call_stats_set_codec (dt_call_get_stats (DT_CALL (self)), codec);
 }
 
+static void apply_media (DtSipCall *self);
+
+/* --- media --------------------------------------------------------------- */
+
+static void
+on_media_stats (GObject    *stats,
+                GParamSpec *pspec,
+                gpointer    user_data)
+{
+  DtSipCall *self = user_data;
+  DtCallStats *from = DT_CALL_STATS (stats);
+
+  dt_call_stats_update (dt_call_get_stats (DT_CALL (self)),
+                        dt_call_stats_get_packets_sent (from),
+                        dt_call_stats_get_packets_received (from),
+                        dt_call_stats_get_packets_lost (from),
+                        dt_call_stats_get_jitter_ms (from),
+                        dt_call_stats_get_rtt_ms (from),
+                        dt_call_stats_get_mos (from));
+}
+
+static void
+on_media_dtmf (DtRtpSession *media,
+               char          digit,
+               gpointer      user_data)
+{
+  _dt_call_dtmf_received (DT_CALL (user_data), digit);
+}
+
+static void end_call (DtSipCall       *self,
+                      DtCallEndReason  reason,
+                      const char      *message);
+
+/* Nothing arrived for the media timeout: the far end is gone without a
+ * BYE (a crash, a network that went away). */
+static void
+on_media_timeout (DtRtpSession *media,
+                  gpointer      user_data)
+{
+  DtSipCall *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dt_sip_dialog_bye (self->dialog, &error))
+    g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
+  end_call (self, DT_CALL_END_REASON_MEDIA_TIMEOUT, NULL);
+}
+
+static void
+on_media_error (DtRtpSession *media,
+                const GError *error,
+                gpointer      user_data)
+{
+  DtSipCall *self = user_data;
+  g_autoptr(GError) bye_error = NULL;
+
+  g_debug ("Call %s: audio failed: %s", dt_call_get_id (DT_CALL (self)), error->message);
+  if (!dt_sip_dialog_bye (self->dialog, &bye_error))
+    g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), bye_error->message);
+  end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, error->message);
+}
+
+static GInetSocketAddress *
+socket_address (const char *address,
+                guint       port)
+{
+  g_autoptr(GInetAddress) ip = address ? g_inet_address_new_from_string (address) : NULL;
+
+  if (ip == NULL || port == 0)
+    return NULL;
+  return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (ip, port));
+}
+
+/* Starts the audio once offer/answer has settled, and follows each later
+ * exchange (hold, resume, a new codec, a new address). */
+static void
+apply_media (DtSipCall *self)
+{
+  const DtSdpNegotiated *n = self->negotiated;
+  g_autoptr(DtRtpParams) params = NULL;
+  g_autoptr(GInetSocketAddress) remote_rtp = NULL;
+  g_autoptr(GInetSocketAddress) remote_rtcp = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (n == NULL || self->rtp_socket == NULL
+      || !dt_call_state_is_live (dt_call_get_state (DT_CALL (self))))
+    return;
+
+  params = dt_rtp_params_new (n->encoding, (int) n->pt, n->clock_rate);
+  params->channels = n->channels;
+  params->fmtp = g_strdup (n->fmtp);
+  params->telephone_event_pt = n->telephone_event_pt;
+  params->telephone_event_clock_rate = n->telephone_event_clock_rate;
+  params->rtcp_mux = n->rtcp_mux;
+  params->srtp_suite = g_strdup (n->srtp_suite);
+  params->local_key = n->local_key ? g_bytes_ref (n->local_key) : NULL;
+  params->remote_key = n->remote_key ? g_bytes_ref (n->remote_key) : NULL;
+  remote_rtp = socket_address (n->remote_address, n->remote_port);
+  remote_rtcp = socket_address (n->remote_rtcp_address, n->remote_rtcp_port);
+
+  if (self->media == NULL)
+    {
+      self->media = dt_rtp_session_new (self->rtp_socket, self->rtcp_socket, self->audio);
+      g_signal_connect_object (dt_rtp_session_get_stats (self->media), "notify",
+                               G_CALLBACK (on_media_stats), self, 0);
+      g_signal_connect_object (self->media, "dtmf-received", G_CALLBACK (on_media_dtmf), self, 0);
+      g_signal_connect_object (self->media, "media-timeout", G_CALLBACK (on_media_timeout),
+                               self, 0);
+      g_signal_connect_object (self->media, "error", G_CALLBACK (on_media_error), self, 0);
+      if (self->media_timeout_s != G_MAXUINT)
+        dt_rtp_session_set_media_timeout (self->media, self->media_timeout_s);
+      dt_rtp_session_set_muted (self->media, dt_call_get_muted (DT_CALL (self)));
+      ok = dt_rtp_session_start (self->media, params, remote_rtp, remote_rtcp, &error);
+    }
+  else
+    {
+      ok = dt_rtp_session_update (self->media, params, remote_rtp, remote_rtcp, &error);
+    }
+  if (!ok)
+    {
+      g_autoptr(GError) bye_error = NULL;
+
+      g_debug ("Call %s: no audio: %s", dt_call_get_id (DT_CALL (self)), error->message);
+      if (!dt_sip_dialog_bye (self->dialog, &bye_error))
+        g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), bye_error->message);
+      end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, error->message);
+      return;
+    }
+
+  /* RFC 3264 §6.1: what the answer lets this side do. */
+  dt_rtp_session_set_direction (self->media,
+                                n->direction == DT_SDP_DIRECTION_SENDRECV
+                                || n->direction == DT_SDP_DIRECTION_SENDONLY,
+                                n->direction == DT_SDP_DIRECTION_SENDRECV
+                                || n->direction == DT_SDP_DIRECTION_RECVONLY);
+}
+
 /* RFC 3261 §21: what a final status means for the person who called. */
 static DtCallEndReason
 end_reason_for_status (DtSipCall *self,
@@ -218,6 +359,12 @@ end_call (DtSipCall       *self,
     return;
   if (!_dt_call_end (DT_CALL (self), reason, message, &error))
     g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
+  if (self->media != NULL)
+    {
+      /* The last figures go to the call (and so to the history). */
+      on_media_stats (G_OBJECT (dt_rtp_session_get_stats (self->media)), NULL, self);
+      dt_rtp_session_stop (self->media);
+    }
   g_clear_object (&self->rtp_socket);
   g_clear_object (&self->rtcp_socket);
   if (self->answer_task != NULL)
@@ -297,6 +444,7 @@ on_answered (DtSipDialog *dialog,
     }
   set_negotiated (self, negotiated);
   set_state (self, DT_CALL_STATE_ACTIVE);
+  apply_media (self);
 }
 
 static void
@@ -362,6 +510,7 @@ on_reinvite (DtSipDialog *dialog,
   g_clear_pointer (&self->local_sdp, dt_sdp_free);
   self->local_sdp = g_steal_pointer (&answer);
   set_negotiated (self, negotiated);
+  apply_media (self);
 }
 
 static void
@@ -390,6 +539,7 @@ on_reinvite_done (DtSipDialog *dialog,
   if (negotiated != NULL)
     set_negotiated (self, negotiated);
   set_state (self, self->holding ? DT_CALL_STATE_HELD : DT_CALL_STATE_ACTIVE);
+  apply_media (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -730,6 +880,7 @@ dt_sip_call_answer_async (DtCall              *call,
   set_negotiated (self, negotiated);
   self->status_code = 200;
   set_state (self, DT_CALL_STATE_ACTIVE);
+  apply_media (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -823,6 +974,33 @@ dt_sip_call_hold_finish (DtCall        *call,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static gboolean
+dt_sip_call_send_dtmf (DtCall   *call,
+                       char      digit,
+                       GError  **error)
+{
+  DtSipCall *self = DT_SIP_CALL (call);
+
+  if (self->media == NULL || self->negotiated == NULL || self->negotiated->telephone_event_pt < 0)
+    {
+      g_set_error_literal (error, DT_CALL_ERROR, DT_CALL_ERROR_NOT_SUPPORTED,
+                           "The other side takes no DTMF events (RFC 4733) in this call");
+      return FALSE;
+    }
+  /* RFC 4733 §2.5.1.5: a keypad press, about a tenth of a second. */
+  return dt_rtp_session_send_dtmf (self->media, digit, 100, error);
+}
+
+static void
+dt_sip_call_set_muted (DtCall   *call,
+                       gboolean  muted)
+{
+  DtSipCall *self = DT_SIP_CALL (call);
+
+  if (self->media != NULL)
+    dt_rtp_session_set_muted (self->media, muted);
+}
+
 /* --- GObject ------------------------------------------------------------ */
 
 static void
@@ -833,6 +1011,14 @@ dt_sip_call_dispose (GObject *object)
   if (self->dialog != NULL)
     g_signal_handlers_disconnect_by_data (self->dialog, self);
   g_clear_object (&self->dialog);
+  if (self->media != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->media, self);
+      g_signal_handlers_disconnect_by_data (dt_rtp_session_get_stats (self->media), self);
+      dt_rtp_session_stop (self->media);
+    }
+  g_clear_object (&self->media);
+  g_clear_object (&self->audio);
   g_clear_object (&self->rtp_socket);
   g_clear_object (&self->rtcp_socket);
   g_clear_object (&self->answer_task);
@@ -875,6 +1061,8 @@ dt_sip_call_class_init (DtSipCallClass *klass)
   call_class->hold_finish = dt_sip_call_hold_finish;
   call_class->transfer_async = dt_sip_call_transfer_async;
   call_class->transfer_finish = dt_sip_call_transfer_finish;
+  call_class->send_dtmf = dt_sip_call_send_dtmf;
+  call_class->set_muted = dt_sip_call_set_muted;
 
   /**
    * DtSipCall::refer:
@@ -894,6 +1082,7 @@ dt_sip_call_class_init (DtSipCallClass *klass)
 static void
 dt_sip_call_init (DtSipCall *self)
 {
+  self->media_timeout_s = G_MAXUINT;
 }
 
 /* --- public API -------------------------------------------------------- */
@@ -917,6 +1106,7 @@ dt_sip_call_new_outgoing (DtSipUserAgent   *ua,
                           const char       *from,
                           const char       *to,
                           const DtSdpCaps  *caps,
+                          DtAudioConfig    *audio,
                           GError          **error)
 {
   g_autoptr(DtSipCall) self = NULL;
@@ -932,6 +1122,7 @@ dt_sip_call_new_outgoing (DtSipUserAgent   *ua,
                        "direction", DT_CALL_DIRECTION_OUTGOING,
                        "peer-uri", to,
                        NULL);
+  self->audio = audio ? g_object_ref (audio) : dt_audio_config_new ();
   take_caps (self, caps);
   if (!bind_rtp (self, error))
     return NULL;
@@ -961,7 +1152,8 @@ DtSipCall *
 dt_sip_call_new_incoming (DtSipDialog     *dialog,
                           GBytes          *offer,
                           const char      *account_id,
-                          const DtSdpCaps *caps)
+                          const DtSdpCaps *caps,
+                          DtAudioConfig   *audio)
 {
   g_autoptr(DtSipCall) self = NULL;
   g_autoptr(GError) error = NULL;
@@ -979,6 +1171,7 @@ dt_sip_call_new_incoming (DtSipDialog     *dialog,
                        "direction", DT_CALL_DIRECTION_INCOMING,
                        "peer-uri", remote,
                        NULL);
+  self->audio = audio ? g_object_ref (audio) : dt_audio_config_new ();
   invite = dt_sip_dialog_get_invite (dialog);
   caller = invite ? dt_sip_name_addr_parse (dt_sip_message_get_header (invite, "From")) : NULL;
   if (caller != NULL && caller->display_name != NULL && caller->display_name[0] != '\0')
@@ -1007,6 +1200,36 @@ dt_sip_call_new_incoming (DtSipDialog     *dialog,
   if (!dt_sip_dialog_ring (dialog, NULL, &error))
     g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
   return g_steal_pointer (&self);
+}
+
+/**
+ * dt_sip_call_set_media_timeout:
+ * @seconds: end the call when no RTP arrived for this long; 0 never
+ *
+ * For a call whose audio has not started yet.
+ */
+void
+dt_sip_call_set_media_timeout (DtSipCall *self,
+                               guint      seconds)
+{
+  g_return_if_fail (DT_SIP_IS_CALL (self));
+
+  self->media_timeout_s = seconds;
+  if (self->media != NULL)
+    dt_rtp_session_set_media_timeout (self->media, seconds);
+}
+
+/**
+ * dt_sip_call_get_media:
+ *
+ * Returns: (transfer none) (nullable): the call's audio, once it started
+ */
+DtRtpSession *
+dt_sip_call_get_media (DtSipCall *self)
+{
+  g_return_val_if_fail (DT_SIP_IS_CALL (self), NULL);
+
+  return self->media;
 }
 
 /**

@@ -7,7 +7,9 @@
  */
 #pragma once
 
+#include "dt-audio-config.h"
 #include "dt-call.h"
+#include "dt-rtp-session.h"
 #include "dt-sdp.h"
 #include "dt-sip-dialog.h"
 
@@ -21,14 +23,19 @@ DtSipCall       *dt_sip_call_new_outgoing   (DtSipUserAgent   *ua,
                                              const char       *from,
                                              const char       *to,
                                              const DtSdpCaps  *caps,
+                                             DtAudioConfig    *audio,
                                              GError          **error);
 DtSipCall       *dt_sip_call_new_incoming   (DtSipDialog      *dialog,
                                              GBytes           *offer,
                                              const char       *account_id,
-                                             const DtSdpCaps  *caps);
+                                             const DtSdpCaps  *caps,
+                                             DtAudioConfig    *audio);
 DtSipDialog     *dt_sip_call_get_dialog     (DtSipCall        *self);
 const DtSdpNegotiated *dt_sip_call_get_negotiated (DtSipCall  *self);
 guint            dt_sip_call_get_status_code (DtSipCall       *self);
 guint16          dt_sip_call_get_rtp_port   (DtSipCall        *self);
+void             dt_sip_call_set_media_timeout (DtSipCall     *self,
+                                                guint          seconds);
+DtRtpSession    *dt_sip_call_get_media      (DtSipCall        *self);
 
 G_END_DECLS

@@ -47,6 +47,9 @@ struct _DtSipEndpoint
   guint              registration_expires;
   guint              retry_base;
   gboolean           no_registration;
+  DtAudioConfig     *audio;
+  char              *codec;            /* offer only this one, or NULL */
+  DtSdpSrtpPolicy    srtp;
 
   char              *aor;
   char              *domain;
@@ -189,7 +192,8 @@ on_incoming (DtSipUserAgent *ua,
   DtSipEndpoint *self = user_data;
   g_autoptr(DtSipCall) call = NULL;
 
-  call = dt_sip_call_new_incoming (dialog, offer, dt_account_get_id (self->account), &self->caps);
+  call = dt_sip_call_new_incoming (dialog, offer, dt_account_get_id (self->account), &self->caps,
+                                   self->audio);
   track_call (self, call);
   g_signal_emit (self, signals[INCOMING_CALL], 0, call);
 }
@@ -378,8 +382,14 @@ set_up_agent (DtSipEndpoint  *self,
 
   self->caps.codecs = offered_codecs;
   self->caps.n_codecs = G_N_ELEMENTS (offered_codecs);
+  for (guint i = 0; self->codec != NULL && i < G_N_ELEMENTS (offered_codecs); i++)
+    if (g_ascii_strcasecmp (offered_codecs[i].name, self->codec) == 0)
+      {
+        self->caps.codecs = &offered_codecs[i];
+        self->caps.n_codecs = 1;
+      }
   self->caps.dtmf = TRUE;
-  self->caps.srtp = DT_SDP_SRTP_OFF;
+  self->caps.srtp = self->srtp;
   self->caps.rtcp_mux = TRUE;
   self->caps.address = self->media_address;
   self->caps.ptime = 20;
@@ -505,6 +515,7 @@ dt_sip_endpoint_dispose (GObject *object)
   g_clear_pointer (&self->next_hop, dt_sip_peer_unref);
   g_clear_object (&self->auth);
   g_clear_object (&self->tls_database);
+  g_clear_object (&self->audio);
   g_clear_object (&self->start_task);
   g_clear_object (&self->stop_task);
 
@@ -521,6 +532,7 @@ dt_sip_endpoint_finalize (GObject *object)
   g_free (self->aor);
   g_free (self->domain);
   g_free (self->media_address);
+  g_free (self->codec);
   g_clear_pointer (&self->calls, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dt_sip_endpoint_parent_class)->finalize (object);
@@ -697,6 +709,45 @@ dt_sip_endpoint_set_registration_enabled (DtSipEndpoint *self,
   g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
 
   self->no_registration = !enabled;
+}
+
+/**
+ * dt_sip_endpoint_set_media:
+ * @audio: (nullable): the headset ends and DSP for the calls, or %NULL for
+ *   the defaults (the DIALTONE_AUDIO_* variables, else the system's devices)
+ * @codec: (nullable): the one codec to offer ("opus", "G722", "PCMU",
+ *   "PCMA"), or %NULL for all, Opus first
+ * @srtp: the SRTP policy (RFC 4568 SDES keys)
+ *
+ * Takes effect at the next start.
+ */
+void
+dt_sip_endpoint_set_media (DtSipEndpoint   *self,
+                           DtAudioConfig   *audio,
+                           const char      *codec,
+                           DtSdpSrtpPolicy  srtp)
+{
+  g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
+
+  g_set_object (&self->audio, audio);
+  g_free (self->codec);
+  self->codec = g_strdup (codec);
+  self->srtp = srtp;
+}
+
+/**
+ * dt_sip_endpoint_codec_is_known:
+ * @codec: a codec name
+ *
+ * Returns: whether Dialtone can offer @codec
+ */
+gboolean
+dt_sip_endpoint_codec_is_known (const char *codec)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (offered_codecs); i++)
+    if (g_ascii_strcasecmp (offered_codecs[i].name, codec) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 /**
@@ -949,7 +1000,7 @@ dt_sip_endpoint_dial (DtSipEndpoint  *self,
     from = g_strdup_printf ("<%s>", self->aor);
 
   call = dt_sip_call_new_outgoing (self->ua, dt_account_get_id (self->account), from, target,
-                                   &self->caps, error);
+                                   &self->caps, self->audio, error);
   if (call == NULL)
     return NULL;
   track_call (self, call);

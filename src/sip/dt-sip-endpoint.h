@@ -39,6 +39,11 @@ void               dt_sip_endpoint_set_retry_base    (DtSipEndpoint        *self
                                                       guint                 seconds);
 void               dt_sip_endpoint_set_registration_enabled (DtSipEndpoint *self,
                                                              gboolean       enabled);
+void               dt_sip_endpoint_set_media         (DtSipEndpoint        *self,
+                                                      DtAudioConfig        *audio,
+                                                      const char           *codec,
+                                                      DtSdpSrtpPolicy       srtp);
+gboolean           dt_sip_endpoint_codec_is_known    (const char           *codec);
 void               dt_sip_endpoint_set_network_monitor (DtSipEndpoint     *self,
                                                         GNetworkMonitor   *monitor);
 
