@@ -3,8 +3,9 @@
  *
  * Tone measurement by Goertzel's algorithm over a Hann window: a coarse scan
  * of 0.1 s finds the loudest 5 Hz step between 50 Hz and 4 kHz, then scans
- * of the whole slice in 0.5 Hz and 0.05 Hz steps around it find the peak. Levels are dBFS relative to a
- * full-scale sine (AES17), so a sine of amplitude 0.3 is −10.46 dBFS.
+ * of the whole slice in 0.5 Hz and 0.05 Hz steps around it find the peak.
+ * Levels are dBFS relative to a full-scale sine (AES17), so a sine of
+ * amplitude 0.3 is −10.46 dBFS.
  */
 
 #include "config.h"

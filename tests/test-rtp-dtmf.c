@@ -70,6 +70,13 @@ test_dtmf (gconstpointer data)
   g_assert_no_error (error);
   dt_test_run_for (500);
 
+  /* On hold nothing goes out, so no digit either. */
+  dt_rtp_session_set_direction (a->session, FALSE, TRUE);
+  g_assert_false (dt_rtp_session_send_dtmf (a->session, '9', 120, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  dt_rtp_session_set_direction (a->session, TRUE, TRUE);
+
   for (const char *d = DIGITS; *d != '\0'; d++)
     {
       dt_rtp_session_send_dtmf (a->session, *d, 120, &error);

@@ -853,6 +853,8 @@ update_stats (DtRtpSession *self)
   GValueArray *array;
   G_GNUC_END_IGNORE_DEPRECATIONS
 
+  if (self->rtpbin == NULL)
+    return;
   g_signal_emit_by_name (self->rtpbin, "get-internal-session", 0, &session);
   if (session == NULL)
     return;
@@ -1678,6 +1680,8 @@ dt_rtp_session_get_muted (DtRtpSession *self)
  * Queues an RFC 4733 event: the first packet carries the marker bit, every
  * packet of the event has its start timestamp, and the end packet goes out
  * three times (§2.5.1). Digits queued together go out one after another.
+ * rtpdtmfsrc has a minimum event length of its own, so short presses last
+ * longer on the wire (1.22 sent 320 ms for 120 ms). Refused while on hold.
  *
  * Returns: %TRUE if the digit was queued
  */
@@ -1696,6 +1700,13 @@ dt_rtp_session_send_dtmf (DtRtpSession  *self,
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            "The far end did not accept telephone-event (RFC 4733)");
+      return FALSE;
+    }
+  if (!self->sending)
+    {
+      /* RFC 3264 §5.1: while we hold, no RTP goes out, events included. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           "The call is on hold; DTMF cannot be sent");
       return FALSE;
     }
   event = dtmf_event_for_digit (digit);
