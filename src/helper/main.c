@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dt-helper-diagnose.h"
 #if DT_ENABLE_SIP
 #include "dt-helper-call.h"
 #include "dt-sip-service.h"
@@ -488,8 +489,8 @@ print_usage (void)
   g_printerr ("Usage: dialtone-helper serve [OPTION…]\n"
               "       dialtone-helper call [OPTION…] URI\n"
               "       dialtone-helper call --answer --account URI --password P [OPTION…]\n"
-              "Run “dialtone-helper serve --help” or “dialtone-helper call --help” for "
-              "the options.\n");
+              "       dialtone-helper diagnose --turn URI… [--stun URI…] [OPTION…]\n"
+              "Each command’s --help lists its options.\n");
   return EXIT_USAGE;
 }
 
@@ -503,6 +504,8 @@ main (int    argc,
     return print_usage ();
   if (g_str_equal (argv[1], "serve"))
     return serve (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "diagnose"))
+    return dt_helper_diagnose_main (argc - 1, argv + 1);
 #if DT_ENABLE_SIP
   if (g_str_equal (argv[1], "call"))
     return dt_helper_call_main (argc - 1, argv + 1);

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-helper-diagnose.c
+ *
+ * `dialtone-helper diagnose` as a person runs it, against a real coturn on
+ * loopback (UDP, TCP, TLS and DTLS, with a test CA): the JSON report's
+ * grade and flags, the HTML page written to a file, a wrong password, and
+ * bad options.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "coturn.h"
+
+typedef struct
+{
+  char   *dir;
+  char   *certs;
+  Coturn *coturn;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *ips[] = { "127.0.0.1", NULL };
+
+  f->dir = g_dir_make_tmp ("dialtone-diagnose-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->certs = coturn_make_certs (f->dir);
+  f->coturn = coturn_start (f->dir, f->certs, ips, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  if (g_test_failed ())
+    coturn_dump_log (f->coturn);
+  coturn_stop (f->coturn);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  g_free (f->certs);
+  g_free (f->dir);
+}
+
+/* Runs the command; returns its exit status, and what it printed. */
+static int
+diagnose (char       **out,
+          const char  *first_arg,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("DIALTONE_HELPER"));
+  g_ptr_array_add (argv, (char *) "diagnose");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static JsonObject *
+family (JsonNode   *report,
+        const char *name)
+{
+  return json_object_get_object_member (json_object_get_object_member (
+                                          json_node_get_object (report), "families"), name);
+}
+
+static gboolean
+has_flag (JsonObject *fam,
+          const char *flag)
+{
+  JsonArray *flags = json_object_get_array_member (fam, "flags");
+
+  for (guint i = 0; i < json_array_get_length (flags); i++)
+    if (g_strcmp0 (json_array_get_string_element (flags, i), flag) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every transport works: TURN over TLS and DTLS is verified against the
+ * test CA, so IPv4 scores Great (Excellent would need TLS on port 443). */
+static void
+test_working_server (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *udp = g_strdup_printf ("turn:127.0.0.1:%u?transport=udp", f->coturn->port);
+  g_autofree char *tcp = g_strdup_printf ("turn:127.0.0.1:%u?transport=tcp", f->coturn->port);
+  g_autofree char *tls = g_strdup_printf ("turns:127.0.0.1:%u?transport=tcp",
+                                          f->coturn->tls_port);
+  g_autofree char *dtls = g_strdup_printf ("turns:127.0.0.1:%u?transport=udp",
+                                           f->coturn->tls_port);
+  g_autofree char *ca = g_build_filename (f->certs, "ca.pem", NULL);
+  g_autofree char *html_path = g_build_filename (f->dir, "report.html", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *html_out = NULL;
+  g_autofree char *html = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *ipv4;
+
+  g_assert_cmpint (diagnose (&out, "--turn", udp, "--turn", tcp, "--turn", tls, "--turn", dtls,
+                             "--username", COTURN_USERNAME, "--password", COTURN_PASSWORD,
+                             "--ca-file", ca, NULL), ==, 0);
+  report = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (report), "schema"), ==,
+                   "io.github.dialtone.Diagnostics/1");
+  ipv4 = family (report, "ipv4");
+  g_assert_true (json_object_get_boolean_member (ipv4, "tested"));
+  g_assert_cmpstr (json_object_get_string_member (ipv4, "grade"), ==, "Great");
+  g_assert_true (has_flag (ipv4, "udp-turn"));
+  g_assert_true (has_flag (ipv4, "tcp-turn"));
+  g_assert_true (has_flag (ipv4, "tcp-turns"));
+  g_assert_true (has_flag (ipv4, "udp-turns"));
+  g_assert_false (has_flag (ipv4, "tcp-turns-443"));
+
+  /* The same run as a page a person can attach to a support request. */
+  g_assert_cmpint (diagnose (&html_out, "--turn", udp, "--username", COTURN_USERNAME,
+                             "--password", COTURN_PASSWORD, "--format", "html",
+                             "--output", html_path, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (html_path, &html, NULL, NULL));
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>"));
+  g_assert_null (strstr (html, "<script"));
+  g_assert_nonnull (strstr (html, udp));
+}
+
+/* A refused password over TCP: the URI fails, and says why. */
+static void
+test_wrong_password (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *tcp = g_strdup_printf ("turn:127.0.0.1:%u?transport=tcp", f->coturn->port);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (diagnose (&out, "--turn", tcp, "--username", COTURN_USERNAME,
+                             "--password", "not the password", NULL), ==, 0);
+  report = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (family (report, "ipv4"), "grade"), ==, "Fail");
+  g_assert_nonnull (strstr (out, "auth-failed"));
+}
+
+static void
+test_bad_options (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *out1 = NULL;
+  g_autofree char *out2 = NULL;
+
+  g_assert_cmpint (diagnose (&out1, NULL), ==, 2);
+  g_assert_cmpint (diagnose (&out2, "--turn", "turn:127.0.0.1", "--format", "pdf", NULL), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/helper-diagnose/working-server", test_working_server);
+  ADD ("/helper-diagnose/wrong-password", test_wrong_password);
+  ADD ("/helper-diagnose/bad-options", test_bad_options);
+#undef ADD
+
+  return g_test_run ();
+}
