@@ -6,6 +6,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include <json-glib/json-glib.h>
 
 #include "dt-application.h"
 #include "dt-dbus-generated.h"
@@ -43,6 +48,13 @@ struct _DtApplication
   DtCallManager     *manager;
   DtDBusService     *dbus_service;
   gboolean           held_for_calls;
+  DtBackend         *sip;
+
+  /* --demo: a helper on loopback and a throwaway account */
+  gboolean           demo;
+  GSubprocess       *demo_helper;
+  GDataInputStream  *demo_out;
+  DtAccount         *demo_account;
 };
 
 G_DEFINE_FINAL_TYPE (DtApplication, dt_application, ADW_TYPE_APPLICATION)
@@ -122,6 +134,7 @@ set_up_calls (DtApplication *self)
     g_autoptr(DtSipBackend) sip = dt_sip_backend_new ();
 
     dt_backend_registry_add (self->registry, DT_BACKEND (sip), NULL);
+    self->sip = DT_BACKEND (g_object_ref (sip));
   }
 #endif
   self->manager = dt_call_manager_new (self->registry, accounts);
@@ -282,6 +295,127 @@ dt_application_open (GApplication  *application,
     }
 }
 
+/* --- the demo: a test call with no account ------------------------------ */
+
+static void
+on_demo_dialled (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DtApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtCall) call = NULL;
+
+  call = dt_call_manager_dial_finish (DT_CALL_MANAGER (source), result, &error);
+  if (call == NULL)
+    g_warning ("The test call could not be placed: %s", error->message);
+}
+
+static void
+on_demo_connected (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DtApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dt_backend_connect_finish (DT_BACKEND (source), result, &error))
+    {
+      g_warning ("The test account could not connect: %s", error->message);
+      return;
+    }
+  /* The helper's echo extension sends back what it hears. */
+  dt_call_manager_dial_async (self->manager, "echo", self->demo_account, self->cancellable,
+                              on_demo_dialled, g_object_ref (self));
+}
+
+static void
+on_demo_ready (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(DtApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *server = NULL;
+  JsonObject *sip;
+  gint64 port;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
+                                                    &error);
+  if (line != NULL)
+    node = json_from_string (line, &error);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)
+      || (sip = json_object_get_object_member (json_node_get_object (node), "sip")) == NULL
+      || (port = json_object_get_int_member_with_default (sip, "udp", 0)) <= 0)
+    {
+      g_warning ("The test server did not start%s%s", error ? ": " : "",
+                 error ? error->message : "");
+      return;
+    }
+
+  /* A throwaway account, never written to the settings. */
+  server = g_strdup_printf ("sip:127.0.0.1:%" G_GINT64_FORMAT, port);
+  self->demo_account = dt_account_new ("demo", "sip");
+  dt_account_set_identity (self->demo_account, "sip:demo@127.0.0.1");
+  dt_account_set_display_name (self->demo_account, _("Test call"));
+  dt_account_set_server (self->demo_account, server);
+  dt_account_set_transport (self->demo_account, DT_TRANSPORT_UDP);
+#if DT_ENABLE_SIP
+  dt_sip_backend_set_password (DT_SIP_BACKEND (self->sip), "demo", "demo");
+#endif
+  dt_backend_connect_async (self->sip, self->demo_account, self->cancellable, on_demo_connected,
+                            g_object_ref (self));
+}
+
+/* The test server goes when Dialtone goes, however it goes. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static char *
+find_helper (void)
+{
+  const char *path = g_getenv ("DIALTONE_HELPER");
+
+  if (path != NULL && path[0] != '\0')
+    return g_strdup (path);
+  if (g_file_test (BINDIR "/dialtone-helper", G_FILE_TEST_IS_EXECUTABLE))
+    return g_strdup (BINDIR "/dialtone-helper");
+  return g_find_program_in_path ("dialtone-helper");
+}
+
+/* DESIGN.md: the helper on loopback, a throwaway account, and a call to
+ * its echo extension, so a newcomer hears themselves within seconds. */
+static void
+start_demo (DtApplication *self)
+{
+  g_autofree char *helper = find_helper ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->sip == NULL || helper == NULL)
+    {
+      g_warning ("A test call needs dialtone-helper and the SIP backend");
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->demo_helper = g_subprocess_launcher_spawn (launcher, &error, helper, "serve", "--sip", "0",
+                                                   "--user", "demo:demo", NULL);
+  if (self->demo_helper == NULL)
+    {
+      g_warning ("The test server could not start: %s", error->message);
+      return;
+    }
+  self->demo_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->demo_helper));
+  g_data_input_stream_read_line_async (self->demo_out, G_PRIORITY_DEFAULT, self->cancellable,
+                                       on_demo_ready, g_object_ref (self));
+}
+
 /* --- the command line, as a client of the running instance -------------- */
 
 static int
@@ -329,6 +463,8 @@ static int
 dt_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
+  if (g_variant_dict_contains (options, "demo"))
+    DT_APPLICATION (application)->demo = TRUE;
   if (g_variant_dict_contains (options, "list-calls")
       || g_variant_dict_contains (options, "answer")
       || g_variant_dict_contains (options, "hangup"))
@@ -398,6 +534,13 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 dt_application_startup (GApplication *application)
 {
@@ -417,6 +560,12 @@ dt_application_startup (GApplication *application)
    * the person chose otherwise, stay up, registered, with no window. */
   if (dt_settings_get_run_in_background (self->settings))
     g_application_hold (application);
+  if (self->demo)
+    start_demo (self);
+  /* A session that ends sends SIGTERM: quit cleanly, so accounts
+   * unregister and calls end with a BYE. */
+  g_unix_signal_add (SIGTERM, on_quit_signal, self);
+  g_unix_signal_add (SIGINT, on_quit_signal, self);
 
   history_path = dt_history_default_path ();
   dt_history_new_async (history_path, self->cancellable, on_history_opened, g_object_ref (self));
@@ -448,6 +597,8 @@ dt_application_shutdown (GApplication *application)
    * own while the program winds down. */
   if (self->manager != NULL)
     dt_call_manager_stop_async (self->manager, NULL, NULL, NULL);
+  if (self->demo_helper != NULL)
+    g_subprocess_send_signal (self->demo_helper, SIGTERM);
 
   G_APPLICATION_CLASS (dt_application_parent_class)->shutdown (application);
 }
@@ -457,6 +608,10 @@ dt_application_dispose (GObject *object)
 {
   DtApplication *self = DT_APPLICATION (object);
 
+  g_clear_object (&self->demo_out);
+  g_clear_object (&self->demo_helper);
+  g_clear_object (&self->demo_account);
+  g_clear_object (&self->sip);
   g_clear_object (&self->dbus_service);
   g_clear_object (&self->manager);
   g_clear_object (&self->registry);
@@ -485,6 +640,8 @@ dt_application_class_init (DtApplicationClass *klass)
 }
 
 static const GOptionEntry option_entries[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Place a test call to a test server on this computer, with no account"), NULL },
   { "list-calls", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("List the running instance’s calls, one per line"), NULL },
   { "answer", 0, 0, G_OPTION_ARG_STRING, NULL,
