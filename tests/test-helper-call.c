@@ -236,7 +236,6 @@ test_failures (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) bad = NULL;
   g_autofree char *nobody = g_strdup_printf ("sip:nobody@127.0.0.1:%u", f->helper->port);
-  g_autofree char *out = NULL;
   g_autoptr(JsonNode) node = NULL;
   Run *run;
 

@@ -193,7 +193,6 @@ dt_helper_diagnose_main (int    argc,
 
   if (peer_text != NULL)
     {
-      g_autoptr(GSocketConnectable) connectable = NULL;
       g_autoptr(GInetAddress) ip = NULL;
       g_autoptr(GSocketAddress) address = NULL;
       const char *colon = strrchr (peer_text, ':');

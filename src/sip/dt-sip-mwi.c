@@ -181,8 +181,11 @@ dt_sip_message_summary_parse (const char          *body,
             summary->messages_waiting = TRUE;
           else if (g_ascii_strcasecmp (value, "no") != 0)
             {
+              /* The body comes from the network: quote it as valid text. */
+              g_autofree char *shown = g_utf8_make_valid (value, -1);
+
               g_set_error (error, DT_SIP_MWI_ERROR, 0,
-                           "Messages-Waiting must be yes or no, not “%s”", value);
+                           "Messages-Waiting must be yes or no, not “%s”", shown);
               return FALSE;
             }
           have_status = TRUE;
@@ -191,8 +194,10 @@ dt_sip_message_summary_parse (const char          *body,
         {
           if (!parse_voice_line (value, summary))
             {
+              g_autofree char *shown = g_utf8_make_valid (value, -1);
+
               g_set_error (error, DT_SIP_MWI_ERROR, 0,
-                           "Voice-Message is not new/old (urgent-new/urgent-old): “%s”", value);
+                           "Voice-Message is not new/old (urgent-new/urgent-old): “%s”", shown);
               return FALSE;
             }
         }
