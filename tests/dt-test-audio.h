@@ -37,6 +37,10 @@ double   dt_test_audio_tone_dbfs          (const float     *samples,
                                            gsize            n_samples,
                                            guint            rate,
                                            double           frequency);
+double   dt_test_audio_tone_dbfs_median   (const float     *samples,
+                                           gsize            n_samples,
+                                           guint            rate,
+                                           double           frequency);
 double   dt_test_audio_rms_dbfs           (const float     *samples,
                                            gsize            n_samples);
 double   dt_test_audio_sine_dbfs          (double           amplitude);

@@ -49,6 +49,30 @@ test_tone (void)
       }
 }
 
+/* A gap of concealment in one block of ten leaves the median level where
+ * the tone is; a level wrong in most blocks moves it. */
+static void
+test_median_level (void)
+{
+  const guint rate = 48000;
+  g_autofree float *samples = g_new0 (float, rate);
+
+  for (guint i = 0; i < rate; i++)
+    samples[i] = (float) (0.3 * sin (2 * G_PI * 440.0 * i / rate));
+  for (guint i = rate / 10; i < 2 * rate / 10; i++)
+    samples[i] = 0.0f;
+  g_assert_cmpfloat_with_epsilon (dt_test_audio_tone_dbfs_median (samples, rate, rate, 440.0),
+                                  dt_test_audio_sine_dbfs (0.3), 0.1);
+  /* The whole-window level does drop with the gap. */
+  g_assert_cmpfloat (dt_test_audio_tone_dbfs (samples, rate, rate, 440.0), <,
+                     dt_test_audio_sine_dbfs (0.3) - 0.3);
+
+  for (guint i = 0; i < 6 * rate / 10; i++)
+    samples[i] *= 0.5f;
+  g_assert_cmpfloat_with_epsilon (dt_test_audio_tone_dbfs_median (samples, rate, rate, 440.0),
+                                  dt_test_audio_sine_dbfs (0.15), 0.1);
+}
+
 static void
 test_two_tones (void)
 {
@@ -153,6 +177,7 @@ main (int   argc,
 
   g_test_add_func ("/audio-analysis/tone", test_tone);
   g_test_add_func ("/audio-analysis/two-tones", test_two_tones);
+  g_test_add_func ("/audio-analysis/median-level", test_median_level);
   g_test_add_func ("/audio-analysis/silence", test_silence);
   g_test_add_func ("/audio-analysis/wav", test_wav);
 
