@@ -48,11 +48,42 @@ test_call_hangup_finish (DtCall        *call,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Hold takes a main-loop turn, as a re-INVITE would. */
+static gboolean
+finish_hold (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DtCall *call = g_task_get_source_object (task);
+  gboolean hold = GPOINTER_TO_INT (g_task_get_task_data (task));
+  GError *error = NULL;
+
+  if (_dt_call_set_state (call, hold ? DT_CALL_STATE_HELD : DT_CALL_STATE_ACTIVE, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_call_hold_async (DtCall              *call,
+                      gboolean             hold,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (call, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, GINT_TO_POINTER (hold), NULL);
+  g_idle_add (finish_hold, task);
+}
+
 static void
 test_call_class_init (TestCallClass *klass)
 {
   DT_CALL_CLASS (klass)->hangup_async = test_call_hangup_async;
   DT_CALL_CLASS (klass)->hangup_finish = test_call_hangup_finish;
+  DT_CALL_CLASS (klass)->hold_async = test_call_hold_async;
+  DT_CALL_CLASS (klass)->hold_finish = test_call_hangup_finish;
 }
 
 static void
@@ -70,6 +101,7 @@ struct _TestBackend
   GObject    parent_instance;
   GPtrArray *log;   /* "connect ID", "disconnect ID", "dial ID URI" */
   gboolean   slow;  /* connects stay "connecting" until the test says */
+  gboolean   answered_at_once;  /* calls are up before the dial returns */
 };
 
 static void test_backend_iface_init (DtBackendInterface *iface);
@@ -154,9 +186,12 @@ backend_dial_async (DtBackend           *backend,
   TestBackend *self = TEST_BACKEND (backend);
   g_autoptr(GTask) task = g_task_new (backend, cancellable, callback, user_data);
 
+  DtCall *call = new_call (account, DT_CALL_DIRECTION_OUTGOING, uri);
+
   g_ptr_array_add (self->log, g_strdup_printf ("dial %s %s", dt_account_get_id (account), uri));
-  g_task_return_pointer (task, new_call (account, DT_CALL_DIRECTION_OUTGOING, uri),
-                         g_object_unref);
+  if (self->answered_at_once)
+    g_assert_true (_dt_call_set_state (call, DT_CALL_STATE_ACTIVE, NULL));
+  g_task_return_pointer (task, call, g_object_unref);
 }
 
 static DtCall *
@@ -499,6 +534,129 @@ test_dial_waits_for_connecting (Fixture       *f,
   dt_call_hangup_async (call, NULL, NULL, NULL);
 }
 
+static void
+settle (void)
+{
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+assert_states (DtCall * const *calls,
+               const DtCallState *states)
+{
+  for (guint i = 0; calls[i] != NULL; i++)
+    {
+      if (dt_call_get_state (calls[i]) != states[i])
+        g_error ("Call %u is %s, not %s", i, dt_call_state_to_string (dt_call_get_state (calls[i])),
+                 dt_call_state_to_string (states[i]));
+    }
+}
+
+static void
+hang_up_all (DtCall * const *calls)
+{
+  for (guint i = 0; calls[i] != NULL; i++)
+    dt_call_hangup_async (calls[i], NULL, NULL, NULL);
+  settle ();
+}
+
+/* Two calls placed one after the other: whichever far end answers first,
+ * the first call talks and the second waits on hold. */
+static void
+test_second_call_waits (Fixture       *f,
+                        gconstpointer  data)
+{
+  gboolean second_answers_first = GPOINTER_TO_INT (data);
+  g_autoptr(DtCall) first = NULL;
+  g_autoptr(DtCall) second = NULL;
+
+  dt_call_manager_start (f->manager);
+  first = dial (f, "loop:one", NULL, NULL);
+  second = dial (f, "loop:two", NULL, NULL);
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+
+  if (second_answers_first)
+    {
+      g_assert_true (_dt_call_set_state (second, DT_CALL_STATE_ACTIVE, NULL));
+      settle ();
+      assert_states ((DtCall *[]) { first, second, NULL },
+                     (DtCallState[]) { DT_CALL_STATE_DIALING, DT_CALL_STATE_HELD });
+      g_assert_true (_dt_call_set_state (first, DT_CALL_STATE_ACTIVE, NULL));
+    }
+  else
+    {
+      g_assert_true (_dt_call_set_state (first, DT_CALL_STATE_ACTIVE, NULL));
+      settle ();
+      g_assert_true (_dt_call_set_state (second, DT_CALL_STATE_ACTIVE, NULL));
+    }
+  settle ();
+  assert_states ((DtCall *[]) { first, second, NULL },
+                 (DtCallState[]) { DT_CALL_STATE_ACTIVE, DT_CALL_STATE_HELD });
+  hang_up_all ((DtCall *[]) { first, second, NULL });
+}
+
+/* A far end on the same machine may answer before the dial returns. */
+static void
+test_second_call_waits_answered_at_once (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(DtCall) first = NULL;
+  g_autoptr(DtCall) second = NULL;
+
+  f->backend->answered_at_once = TRUE;
+  dt_call_manager_start (f->manager);
+  first = dial (f, "loop:one", NULL, NULL);
+  second = dial (f, "loop:two", NULL, NULL);
+  settle ();
+  assert_states ((DtCall *[]) { first, second, NULL },
+                 (DtCallState[]) { DT_CALL_STATE_ACTIVE, DT_CALL_STATE_HELD });
+  hang_up_all ((DtCall *[]) { first, second, NULL });
+}
+
+/* Call waiting: answering an incoming call puts the talking one on hold,
+ * and resuming a held call swaps them back. The line is never shared. */
+static void
+test_answer_and_resume_take_the_line (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(DtCall) outgoing = NULL;
+  g_autoptr(DtCall) incoming = NULL;
+  g_autoptr(GAsyncResult) resumed = NULL;
+
+  dt_call_manager_start (f->manager);
+  outgoing = dial (f, "loop:alice", NULL, NULL);
+  g_assert_true (_dt_call_set_state (outgoing, DT_CALL_STATE_ACTIVE, NULL));
+  incoming = new_call (f->work, DT_CALL_DIRECTION_INCOMING, "loop:bob");
+  dt_backend_emit_incoming_call (DT_BACKEND (f->backend), f->work, incoming);
+  g_assert_true (_dt_call_set_state (incoming, DT_CALL_STATE_RINGING, NULL));
+  settle ();
+  /* Ringing takes nothing away. */
+  assert_states ((DtCall *[]) { outgoing, incoming, NULL },
+                 (DtCallState[]) { DT_CALL_STATE_ACTIVE, DT_CALL_STATE_RINGING });
+
+  g_assert_true (_dt_call_set_state (incoming, DT_CALL_STATE_ACTIVE, NULL));
+  settle ();
+  assert_states ((DtCall *[]) { outgoing, incoming, NULL },
+                 (DtCallState[]) { DT_CALL_STATE_HELD, DT_CALL_STATE_ACTIVE });
+
+  dt_call_hold_async (outgoing, FALSE, NULL, on_result, &resumed);
+  g_assert_true (dt_call_hold_finish (outgoing, wait_result (&resumed), NULL));
+  settle ();
+  assert_states ((DtCall *[]) { outgoing, incoming, NULL },
+                 (DtCallState[]) { DT_CALL_STATE_ACTIVE, DT_CALL_STATE_HELD });
+
+  /* With the other call gone, a resumed call simply talks. */
+  hang_up_all ((DtCall *[]) { outgoing, NULL });
+  g_clear_object (&resumed);
+  dt_call_hold_async (incoming, FALSE, NULL, on_result, &resumed);
+  g_assert_true (dt_call_hold_finish (incoming, wait_result (&resumed), NULL));
+  settle ();
+  g_assert_cmpint (dt_call_get_state (incoming), ==, DT_CALL_STATE_ACTIVE);
+  hang_up_all ((DtCall *[]) { incoming, NULL });
+}
+
 /* Stopping hangs up what is live and disconnects what was connected. */
 static void
 test_stop (Fixture       *f,
@@ -556,6 +714,13 @@ main (int   argc,
   ADD ("/call-manager/calls-and-history", test_calls_and_history);
   ADD ("/call-manager/stop", test_stop);
   ADD ("/call-manager/dial-waits-for-connecting", test_dial_waits_for_connecting);
+  g_test_add ("/call-manager/second-call-waits/first-answers-first", Fixture,
+              GINT_TO_POINTER (FALSE), fixture_setup, test_second_call_waits, fixture_teardown);
+  g_test_add ("/call-manager/second-call-waits/second-answers-first", Fixture,
+              GINT_TO_POINTER (TRUE), fixture_setup, test_second_call_waits, fixture_teardown);
+  ADD ("/call-manager/second-call-waits/answered-at-once",
+       test_second_call_waits_answered_at_once);
+  ADD ("/call-manager/answer-and-resume-take-the-line", test_answer_and_resume_take_the_line);
 #undef ADD
 
   return g_test_run ();

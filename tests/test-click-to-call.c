@@ -283,6 +283,31 @@ wait_calls (guint n)
   iterate_until (have_calls, NULL, DEADLINE_S);
 }
 
+/* Every live call's state, oldest first, joined by spaces. */
+static char *
+call_states (void)
+{
+  g_autoptr(GVariant) calls = list_calls ();
+  g_autoptr(GString) states = g_string_new (NULL);
+
+  for (gsize i = 0; i < g_variant_n_children (calls); i++)
+    {
+      const char *state;
+
+      g_variant_get_child (calls, i, "(&s&s&s&s&s&s)", NULL, NULL, NULL, NULL, NULL, &state);
+      g_string_append_printf (states, "%s%s", i > 0 ? " " : "", state);
+    }
+  return g_string_free (g_steal_pointer (&states), FALSE);
+}
+
+static gboolean
+have_call_states (gconstpointer data)
+{
+  g_autofree char *states = call_states ();
+
+  return g_strcmp0 (states, data) == 0;
+}
+
 static char *
 call_id_at (guint index)
 {
@@ -444,7 +469,21 @@ test_two_links (void)
 
   open_links (links);
   wait_events ("call-started", before + 2);
-  wait_calls (2);
+  /* The first talks; the second, answered too, waits on hold. */
+  {
+    gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
+
+    while (!have_call_states ("active held"))
+      {
+        if (g_get_monotonic_time () >= deadline)
+          {
+            g_autofree char *states = call_states ();
+
+            g_error ("The two calls are “%s”, not “active held”", states);
+          }
+        iterate_for (100);
+      }
+  }
   first = call_id_at (0);
   second = call_id_at (1);
   g_assert_cmpstr (first, !=, second);

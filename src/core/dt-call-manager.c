@@ -32,15 +32,103 @@ G_DEFINE_QUARK (dt-call-manager-error-quark, dt_call_manager_error)
 
 /* --- calls -------------------------------------------------------------- */
 
+/* One call has the line at a time: the person hears one far end, and
+ * every other call that is up waits on hold.
+ *
+ * - A call the person took up (an incoming call answered, a held call
+ *   resumed) gets the line, and the call that had it is put on hold:
+ *   call waiting as every phone does it.
+ * - An outgoing call answered by the far end while another call has the
+ *   line, or while an outgoing call placed before it is still being set
+ *   up, waits on hold. So two links opened in quick succession give two
+ *   calls, the first talking and the second waiting, whichever far end
+ *   answers first. */
+static gboolean
+has_or_awaits_line (DtCall *call)
+{
+  DtCallState state = dt_call_get_state (call);
+
+  if (state == DT_CALL_STATE_ACTIVE)
+    return TRUE;
+  return dt_call_get_direction (call) == DT_CALL_DIRECTION_OUTGOING
+         && (state == DT_CALL_STATE_DIALING || state == DT_CALL_STATE_RINGING);
+}
+
+static void
+on_put_on_hold (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The call stays up, only not on hold; the person still hears one far
+   * end louder than the other, and can hang up either. */
+  if (!dt_call_hold_finish (DT_CALL (source), result, &error))
+    g_debug ("Call %s not put on hold: %s", dt_call_get_id (DT_CALL (source)),
+             error->message);
+}
+
+static void
+put_on_hold (DtCall *call)
+{
+  g_debug ("Call %s waits on hold", dt_call_get_id (call));
+  dt_call_hold_async (call, TRUE, NULL, on_put_on_hold, NULL);
+}
+
+static void
+give_line (DtCallManager *self,
+           DtCall        *call,
+           DtCallState    previous)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
+  gboolean taken_up = previous == DT_CALL_STATE_HELD
+                      || dt_call_get_direction (call) == DT_CALL_DIRECTION_INCOMING;
+  gboolean earlier = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DtCall) other = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
+
+      if (other == call)
+        {
+          earlier = FALSE;
+          continue;
+        }
+      if (taken_up)
+        {
+          if (dt_call_get_state (other) == DT_CALL_STATE_ACTIVE)
+            put_on_hold (other);
+        }
+      else if (dt_call_get_state (other) == DT_CALL_STATE_ACTIVE
+               || (earlier && has_or_awaits_line (other)))
+        {
+          put_on_hold (call);
+          return;
+        }
+    }
+}
+
+#define LAST_STATE_KEY "dt-call-manager-last-state"
+
 static void
 on_call_state (DtCall     *call,
                GParamSpec *pspec,
                gpointer    user_data)
 {
   DtCallManager *self = user_data;
+  DtCallState state = dt_call_get_state (call);
+  DtCallState previous = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), LAST_STATE_KEY));
   guint position;
 
-  if (dt_call_get_state (call) != DT_CALL_STATE_ENDED)
+  if (state == previous)
+    return;
+  g_object_set_data (G_OBJECT (call), LAST_STATE_KEY, GINT_TO_POINTER (state));
+  if (state == DT_CALL_STATE_ACTIVE)
+    {
+      give_line (self, call, previous);
+      return;
+    }
+  if (state != DT_CALL_STATE_ENDED)
     return;
   g_signal_handlers_disconnect_by_func (call, on_call_state, self);
   if (g_list_store_find (self->calls, call, &position))
@@ -57,8 +145,14 @@ add_call (DtCallManager *self,
     dt_history_track_call (self->history, call);
   if (dt_call_get_state (call) == DT_CALL_STATE_ENDED)
     return;
+  g_object_set_data (G_OBJECT (call), LAST_STATE_KEY,
+                     GINT_TO_POINTER (dt_call_get_state (call)));
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self, 0);
   g_list_store_append (self->calls, call);
+  /* A far end on the same machine can answer before the dial's result
+   * reaches us. */
+  if (dt_call_get_state (call) == DT_CALL_STATE_ACTIVE)
+    give_line (self, call, DT_CALL_STATE_DIALING);
 }
 
 static void

@@ -3,7 +3,8 @@
  *
  * The calls of every account, whatever the protocol: connects the enabled
  * accounts through their backends, picks the account for an address,
- * places calls, gathers incoming ones, and writes each to the history.
+ * places calls, gathers incoming ones, keeps one call talking at a time
+ * (the others wait on hold), and writes each to the history.
  * The app, its D-Bus interface and the Recent list all go through it.
  */
 #pragma once
