@@ -10,7 +10,9 @@
  * - opens a link through org.freedesktop.Application.Open with nothing
  *   running: D-Bus activation starts Dialtone, which registers and calls
  *   the helper's echo extension;
- * - opens one with `gio open`, as a browser would;
+ * - opens one with `gio open`, as a browser would, and one as
+ *   `dialtone URI`, which hands it to the running Dialtone;
+ * - opens a tel: link, which reaches the helper as a number;
  * - hangs up with `dialtone --hangup ID` and over the Dialtone D-Bus
  *   interface;
  * - checks that malformed links are refused with a reason, that unsafe URI
@@ -413,6 +415,57 @@ test_gio_open (void)
   wait_calls (0);
 }
 
+/* `dialtone URI` while Dialtone runs hands the link to the running one and
+ * exits. */
+static void
+test_command_line (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = g_build_filename (t.dir, "config", NULL);
+  g_autofree char *id = NULL;
+  guint before = count_events ("call-started");
+
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  remote = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DIALTONE_APP"), t.link,
+                                        NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (remote, NULL, &error));
+  g_assert_no_error (error);
+
+  wait_events ("call-started", before + 1);
+  wait_calls (1);
+  id = call_id_at (0);
+  hangup_over_dbus (id);
+  wait_calls (0);
+}
+
+/* A tel: link goes to the default account, its number without the visual
+ * separators, as sip:NUMBER@domain;user=phone (RFC 3261 §19.1.6; the
+ * ;user=phone on the wire is test-sip-backend's to check). The
+ * helper's echo extension answers to its number, 9196. */
+static void
+test_tel_link (void)
+{
+  const char *links[] = { "tel:91-96;phone-context=dialtone.test", NULL };
+  guint before = count_events ("call-started");
+  JsonObject *started;
+  g_autofree char *id = NULL;
+
+  open_links (links);
+  wait_events ("call-started", before + 1);
+  started = nth_event ("call-started", before);
+  /* The account's domain; the helper reports the address without its
+   * parameters. */
+  g_assert_cmpstr (json_object_get_string_member (started, "to"), ==, "sip:9196@127.0.0.1");
+  g_assert_cmpstr (json_object_get_string_member (started, "from"), ==, "sip:alice@127.0.0.1");
+  wait_calls (1);
+  id = call_id_at (0);
+  hangup_over_dbus (id);
+  wait_calls (0);
+}
+
 static void
 test_bad_links (void)
 {
@@ -545,6 +598,8 @@ main (int   argc,
 
   g_test_add_func ("/click-to-call/activation-from-cold", test_activation_from_cold);
   g_test_add_func ("/click-to-call/gio-open", test_gio_open);
+  g_test_add_func ("/click-to-call/command-line", test_command_line);
+  g_test_add_func ("/click-to-call/tel-link", test_tel_link);
   g_test_add_func ("/click-to-call/bad-links", test_bad_links);
   g_test_add_func ("/click-to-call/unsafe-headers", test_unsafe_headers);
   g_test_add_func ("/click-to-call/two-links", test_two_links);
