@@ -43,6 +43,7 @@ static struct
   DtTestHelper    *helper;
   guint16          port;
   GPtrArray       *refused;    /* of char *, LinkRefused reasons */
+  GPtrArray       *signals;    /* of char *: "added ID STATE PEER", "state ID STATE REASON" */
   char            *link;       /* sip:echo@127.0.0.1:PORT */
 } t;
 
@@ -349,6 +350,56 @@ on_link_refused (GDBusConnection *connection,
   g_ptr_array_add (t.refused, g_strdup (reason));
 }
 
+static void
+on_call_signal (GDBusConnection *connection,
+                const char      *sender,
+                const char      *path,
+                const char      *iface,
+                const char      *signal,
+                GVariant        *parameters,
+                gpointer         user_data)
+{
+  const char *id, *state, *peer, *reason;
+
+  if (g_strcmp0 (signal, "CallAdded") == 0)
+    {
+      g_variant_get (parameters, "((&s&s&s&s&s&s))", &id, NULL, NULL, NULL, &peer, &state);
+      g_ptr_array_add (t.signals, g_strdup_printf ("added %s %s %s", id, state, peer));
+    }
+  else
+    {
+      g_variant_get (parameters, "(&s&s&s)", &id, &state, &reason);
+      g_ptr_array_add (t.signals, g_strdup_printf ("state %s %s %s", id, state, reason));
+    }
+}
+
+/* The signals about @id, its id left out, in order. */
+static char *
+signals_of (const char *id)
+{
+  g_autoptr(GString) seen = g_string_new (NULL);
+  gsize id_len = strlen (id);
+
+  for (guint i = 0; i < t.signals->len; i++)
+    {
+      const char *line = g_ptr_array_index (t.signals, i);
+      const char *space = strchr (line, ' ');
+
+      if (strncmp (space + 1, id, id_len) == 0 && space[1 + id_len] == ' ')
+        g_string_append_printf (seen, "%s%.*s%s", seen->len > 0 ? "; " : "",
+                                (int) (space - line), line, space + 1 + id_len);
+    }
+  return g_string_free (g_steal_pointer (&seen), FALSE);
+}
+
+static gboolean
+call_signalled_end (gconstpointer data)
+{
+  g_autofree char *seen = signals_of (data);
+
+  return g_str_has_suffix (seen, "state ended local-hangup");
+}
+
 /* --- tests -------------------------------------------------------------- */
 
 /* Nothing runs: Open activates Dialtone, which registers and calls. Then
@@ -413,6 +464,16 @@ test_gio_open (void)
   id = call_id_at (0);
   hangup_over_dbus (id);
   wait_calls (0);
+
+  /* Programs that watch the calls saw this one come and go. */
+  iterate_until (call_signalled_end, id, DEADLINE_S);
+  {
+    g_autofree char *seen = signals_of (id);
+    g_autofree char *expected = g_strdup_printf ("added dialing %s; state active ; "
+                                                 "state ended local-hangup", t.link);
+
+    g_assert_cmpstr (seen, ==, expected);
+  }
 }
 
 /* `dialtone URI` while Dialtone runs hands the link to the running one and
@@ -582,12 +643,17 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   t.refused = g_ptr_array_new_with_free_func (g_free);
+  t.signals = g_ptr_array_new_with_free_func (g_free);
   t.dir = g_dir_make_tmp ("dialtone-click-XXXXXX", &error);
   g_assert_no_error (error);
   t.bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
   g_dbus_connection_signal_subscribe (t.bus, NULL, CALLS_IFACE, "LinkRefused", APP_PATH, NULL,
                                       G_DBUS_SIGNAL_FLAGS_NONE, on_link_refused, NULL, NULL);
+  g_dbus_connection_signal_subscribe (t.bus, NULL, CALLS_IFACE, "CallAdded", APP_PATH, NULL,
+                                      G_DBUS_SIGNAL_FLAGS_NONE, on_call_signal, NULL, NULL);
+  g_dbus_connection_signal_subscribe (t.bus, NULL, CALLS_IFACE, "CallStateChanged", APP_PATH,
+                                      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_call_signal, NULL, NULL);
 
   dt_test_keyring_start (KEYRING_DAEMON);
   store_password ();
