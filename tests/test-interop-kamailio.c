@@ -587,8 +587,10 @@ test_blind_transfer (Fixture       *f,
   dt_call_transfer_async (bob_leg, "sip:carol@test.invalid", NULL, on_call_done, &transfer);
   carol_leg = wait_incoming (f, 2);
   g_assert_cmpstr (dt_call_get_peer_uri (carol_leg), ==, "sip:alice@test.invalid");
-  g_assert_cmpuint (f->added->len, ==, 1);
-  alice_carol = g_ptr_array_index (f->added, 0);
+  /* call-added: the call alice dialled, then the one the REFER made. */
+  g_assert_cmpuint (f->added->len, ==, 2);
+  g_assert_true (g_ptr_array_index (f->added, 0) == alice_bob);
+  alice_carol = g_ptr_array_index (f->added, 1);
   g_assert_cmpstr (dt_call_get_account_id (alice_carol), ==, "alice");
   g_assert_cmpstr (dt_call_get_peer_uri (alice_carol), ==, "sip:carol@test.invalid");
   g_assert_false (transfer.done);

@@ -47,9 +47,12 @@ dt_backend_default_init (DtBackendInterface *iface)
    * @account: the account the call belongs to
    * @call: the new call
    *
-   * The backend placed a call by itself, one nobody dialled here: the call
-   * a transfer asks for (SIP REFER, RFC 3515), for example. Handlers take a
-   * reference to @call if they keep it.
+   * The backend made an outgoing call: one dialled through
+   * dt_backend_dial_async(), emitted as soon as the call exists and before
+   * its state can change (the dial's result comes a main-loop turn later,
+   * when a far end on the same machine may already have answered), or one
+   * it placed by itself, such as the call a transfer asks for (SIP REFER,
+   * RFC 3515). Handlers take a reference to @call if they keep it.
    */
   signals[CALL_ADDED] =
     g_signal_new ("call-added",

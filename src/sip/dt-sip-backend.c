@@ -255,9 +255,12 @@ dt_sip_backend_dial_async (DtBackend           *backend,
     }
   call = dt_sip_endpoint_dial (endpoint, uri, &error);
   if (call == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, call, g_object_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  dt_backend_emit_call_added (backend, account, DT_CALL (call));
+  g_task_return_pointer (task, call, g_object_unref);
 }
 
 static DtCall *
