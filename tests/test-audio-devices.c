@@ -4,7 +4,8 @@
  * The device list against a device provider registered by the test: it
  * lists the headset's microphone and speaker but not the camera, finds them
  * by name, reports hot-plugging in the main context, and the audio
- * configuration opens a device it names.
+ * configuration opens a device it names, or the default one when that one
+ * is not there.
  */
 
 #include "config.h"
@@ -13,95 +14,7 @@
 
 #include "dt-audio-config.h"
 #include "dt-audio-devices.h"
-
-#define TEST_TYPE_DEVICE (test_device_get_type ())
-G_DECLARE_FINAL_TYPE (TestDevice, test_device, TEST, DEVICE, GstDevice)
-
-struct _TestDevice
-{
-  GstDevice parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestDevice, test_device, GST_TYPE_DEVICE)
-
-static GstElement *
-test_device_create_element (GstDevice  *device,
-                            const char *name)
-{
-  gboolean source = gst_device_has_classes (device, "Source");
-
-  return gst_element_factory_make (source ? "audiotestsrc" : "fakesink", name);
-}
-
-static void
-test_device_class_init (TestDeviceClass *klass)
-{
-  GST_DEVICE_CLASS (klass)->create_element = test_device_create_element;
-}
-
-static void
-test_device_init (TestDevice *self)
-{
-}
-
-static GstDevice *
-test_device_new (const char *name,
-                 const char *device_class)
-{
-  g_autoptr(GstCaps) caps = gst_caps_new_empty_simple (g_str_has_prefix (device_class, "Audio")
-                                                       ? "audio/x-raw" : "video/x-raw");
-
-  return g_object_new (TEST_TYPE_DEVICE, "display-name", name, "device-class", device_class,
-                       "caps", caps, NULL);
-}
-
-#define TEST_TYPE_PROVIDER (test_provider_get_type ())
-G_DECLARE_FINAL_TYPE (TestProvider, test_provider, TEST, PROVIDER, GstDeviceProvider)
-
-struct _TestProvider
-{
-  GstDeviceProvider parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestProvider, test_provider, GST_TYPE_DEVICE_PROVIDER)
-
-static TestProvider *started_provider;
-
-static gboolean
-test_provider_start (GstDeviceProvider *provider)
-{
-  gst_device_provider_device_add (provider, test_device_new ("Test Headset Microphone",
-                                                             "Audio/Source"));
-  gst_device_provider_device_add (provider, test_device_new ("Test Headset Speaker",
-                                                             "Audio/Sink"));
-  gst_device_provider_device_add (provider, test_device_new ("Test Camera", "Video/Source"));
-  started_provider = TEST_PROVIDER (provider);
-  return TRUE;
-}
-
-static void
-test_provider_stop (GstDeviceProvider *provider)
-{
-  started_provider = NULL;
-}
-
-static void
-test_provider_class_init (TestProviderClass *klass)
-{
-  GstDeviceProviderClass *provider_class = GST_DEVICE_PROVIDER_CLASS (klass);
-
-  provider_class->start = test_provider_start;
-  provider_class->stop = test_provider_stop;
-  gst_device_provider_class_set_static_metadata (provider_class, "Dialtone test devices",
-                                                 "Audio/Video/Source/Sink",
-                                                 "Devices that only the tests see",
-                                                 "Dialtone");
-}
-
-static void
-test_provider_init (TestProvider *self)
-{
-}
+#include "dt-test-devices.h"
 
 static gboolean
 has_name (GPtrArray  *devices,
@@ -167,19 +80,19 @@ test_hotplug (void)
   g_autoptr(DtAudioDevices) devices = dt_audio_devices_new ();
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GstDevice) headset = test_device_new ("Test USB Headset", "Audio/Source");
+  g_autoptr(GstDevice) headset = dt_test_device_new ("Test USB Headset", "Audio/Source", 0, NULL, FALSE);
   g_autoptr(GPtrArray) sources = NULL;
   gint64 deadline;
 
   g_signal_connect (devices, "device-added", G_CALLBACK (on_device_changed), added);
   g_signal_connect (devices, "device-removed", G_CALLBACK (on_device_changed), removed);
   g_assert_true (dt_audio_devices_start (devices, NULL));
-  g_assert_nonnull (started_provider);
+  g_assert_nonnull (dt_test_devices_get_provider ());
   /* The devices there at start are listed, not announced. */
   while (g_main_context_iteration (NULL, FALSE));
   g_ptr_array_set_size (added, 0);
 
-  gst_device_provider_device_add (GST_DEVICE_PROVIDER (started_provider),
+  gst_device_provider_device_add (dt_test_devices_get_provider (),
                                   g_object_ref (headset));
   deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   while (added->len == 0 && g_get_monotonic_time () < deadline)
@@ -189,7 +102,7 @@ test_hotplug (void)
   sources = dt_audio_devices_list_sources (devices);
   g_assert_true (has_name (sources, "Test USB Headset"));
 
-  gst_device_provider_device_remove (GST_DEVICE_PROVIDER (started_provider), headset);
+  gst_device_provider_device_remove (dt_test_devices_get_provider (), headset);
   deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   while (removed->len == 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
@@ -205,6 +118,7 @@ test_config_device (void)
   g_autoptr(GstElement) source = NULL;
   g_autoptr(GstElement) sink = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *used = NULL;
 
   dt_audio_config_set_source_description (config, NULL);
   dt_audio_config_set_sink_description (config, NULL);
@@ -217,9 +131,21 @@ test_config_device (void)
   g_assert_no_error (error);
   g_assert_cmpstr (GST_OBJECT_NAME (gst_element_get_factory (sink)), ==, "fakesink");
 
+  /* A device that is not there gives way to the default one. */
+  g_clear_object (&source);
   dt_audio_config_set_source_device (config, "Unplugged Headset");
-  g_assert_null (dt_audio_config_create_source (config, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  source = gst_object_ref_sink (dt_audio_config_create_source_full (config, TRUE, &used,
+                                                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (used, ==, "Test Built-in Microphone");
+  g_clear_pointer (&used, g_free);
+  /* Skipping the chosen device gives the default one too. */
+  g_clear_object (&source);
+  dt_audio_config_set_source_device (config, "Test Headset Microphone");
+  source = gst_object_ref_sink (dt_audio_config_create_source_full (config, FALSE, &used,
+                                                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (used, ==, "Test Built-in Microphone");
 }
 
 int
@@ -228,8 +154,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
-  gst_device_provider_register (NULL, "dialtonetestdevices", GST_RANK_PRIMARY,
-                                TEST_TYPE_PROVIDER);
+  dt_test_devices_register (dt_test_device_new ("Test Headset Microphone", "Audio/Source", 0,
+                                                NULL, FALSE),
+                            dt_test_device_new ("Test Built-in Microphone", "Audio/Source", 0,
+                                                NULL, TRUE),
+                            dt_test_device_new ("Test Headset Speaker", "Audio/Sink", 0, NULL,
+                                                FALSE),
+                            dt_test_device_new ("Test Camera", "Video/Source", 0, NULL, FALSE),
+                            NULL);
 
   g_test_add_func ("/audio-devices/list", test_list);
   g_test_add_func ("/audio-devices/hotplug", test_hotplug);

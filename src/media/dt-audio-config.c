@@ -77,12 +77,42 @@ set_flag (DtAudioConfig *self,
 }
 
 static GstElement *
+create_device_element (GstDevice  *device,
+                       char      **device_name,
+                       GError    **error)
+{
+  GstElement *element = gst_device_create_element (device, NULL);
+  g_autofree char *name = gst_device_get_display_name (device);
+
+  if (element == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "The audio device “%s” cannot be opened", name);
+      return NULL;
+    }
+  if (device_name != NULL)
+    *device_name = g_steal_pointer (&name);
+  return element;
+}
+
+/* The end a GStreamer description names (tests, the helper); else the
+ * device the person chose; else, and when that device is not connected,
+ * the sound server's default device, or what autoaudiosrc/-sink find.
+ * @device_name says which named device was opened, NULL for the others. */
+static GstElement *
 create_end (const char  *description,
             const char  *device_name,
             gboolean     source,
+            gboolean     chosen_device,
+            char       **used_device,
             GError     **error)
 {
   GstElement *element;
+  g_autoptr(DtAudioDevices) devices = NULL;
+  g_autoptr(GstDevice) device = NULL;
+
+  if (used_device != NULL)
+    *used_device = NULL;
 
   if (description != NULL && *description != '\0')
     {
@@ -102,25 +132,20 @@ create_end (const char  *description,
 
   if (device_name != NULL && *device_name != '\0')
     {
-      g_autoptr(DtAudioDevices) devices = dt_audio_devices_new ();
-      g_autoptr(GstDevice) device = NULL;
-
-      if (!dt_audio_devices_start (devices, error))
+      devices = dt_audio_devices_get_shared (error);
+      if (devices == NULL)
         return NULL;
-      device = dt_audio_devices_find (devices, device_name, source);
-      dt_audio_devices_stop (devices);
-      if (device == NULL)
+      if (chosen_device)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                       "The audio device “%s” is not connected", device_name);
-          return NULL;
+          device = dt_audio_devices_find (devices, device_name, source);
+          if (device == NULL)
+            g_message ("The audio device “%s” is not connected; using the default one",
+                       device_name);
         }
-      element = gst_device_create_element (device, NULL);
-      if (element != NULL)
-        return element;
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "The audio device “%s” cannot be opened", device_name);
-      return NULL;
+      if (device == NULL)
+        device = dt_audio_devices_find_default (devices, source);
+      if (device != NULL)
+        return create_device_element (device, used_device, error);
     }
 
   element = gst_element_factory_make (source ? "autoaudiosrc" : "autoaudiosink", NULL);
@@ -623,7 +648,30 @@ dt_audio_config_create_source (DtAudioConfig  *self,
                                GError        **error)
 {
   g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
-  return create_end (self->source_description, self->source_device, TRUE, error);
+  return create_end (self->source_description, self->source_device, TRUE, TRUE, NULL, error);
+}
+
+/**
+ * dt_audio_config_create_source_full:
+ * @self: the configuration
+ * @chosen_device: %TRUE to open the device the person chose, %FALSE to
+ *   skip it for the default one (it went away)
+ * @device_name: (out) (optional) (transfer full): the display name of the
+ *   device opened, or %NULL when a description or the automatic choice
+ *   made the end
+ * @error: where to say why no source could be made
+ *
+ * Returns: (transfer floating) (nullable): the capture end
+ */
+GstElement *
+dt_audio_config_create_source_full (DtAudioConfig  *self,
+                                    gboolean        chosen_device,
+                                    char          **device_name,
+                                    GError        **error)
+{
+  g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
+  return create_end (self->source_description, self->source_device, TRUE, chosen_device,
+                     device_name, error);
 }
 
 /**
@@ -638,7 +686,30 @@ dt_audio_config_create_sink (DtAudioConfig  *self,
                              GError        **error)
 {
   g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
-  return create_end (self->sink_description, self->sink_device, FALSE, error);
+  return create_end (self->sink_description, self->sink_device, FALSE, TRUE, NULL, error);
+}
+
+/**
+ * dt_audio_config_create_sink_full:
+ * @self: the configuration
+ * @chosen_device: %TRUE to open the device the person chose, %FALSE to
+ *   skip it for the default one (it went away)
+ * @device_name: (out) (optional) (transfer full): the display name of the
+ *   device opened, or %NULL when a description or the automatic choice
+ *   made the end
+ * @error: where to say why no sink could be made
+ *
+ * Returns: (transfer floating) (nullable): the playback end
+ */
+GstElement *
+dt_audio_config_create_sink_full (DtAudioConfig  *self,
+                                  gboolean        chosen_device,
+                                  char          **device_name,
+                                  GError        **error)
+{
+  g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
+  return create_end (self->sink_description, self->sink_device, FALSE, chosen_device,
+                     device_name, error);
 }
 
 /**
@@ -653,5 +724,5 @@ dt_audio_config_create_ringer (DtAudioConfig  *self,
                                GError        **error)
 {
   g_return_val_if_fail (DT_IS_AUDIO_CONFIG (self), NULL);
-  return create_end (self->ringer_description, self->ringer_device, FALSE, error);
+  return create_end (self->ringer_description, self->ringer_device, FALSE, TRUE, NULL, error);
 }

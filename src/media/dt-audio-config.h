@@ -47,6 +47,14 @@ GstElement    *dt_audio_config_create_source          (DtAudioConfig *self,
                                                        GError       **error);
 GstElement    *dt_audio_config_create_sink            (DtAudioConfig *self,
                                                        GError       **error);
+GstElement    *dt_audio_config_create_source_full     (DtAudioConfig *self,
+                                                       gboolean       chosen_device,
+                                                       char         **device_name,
+                                                       GError       **error);
+GstElement    *dt_audio_config_create_sink_full       (DtAudioConfig *self,
+                                                       gboolean       chosen_device,
+                                                       char         **device_name,
+                                                       GError       **error);
 GstElement    *dt_audio_config_create_ringer          (DtAudioConfig *self,
                                                        GError       **error);
 

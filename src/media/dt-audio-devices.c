@@ -282,3 +282,70 @@ dt_audio_devices_is_sink (GstDevice *device)
   g_return_val_if_fail (GST_IS_DEVICE (device), FALSE);
   return gst_device_has_classes (device, "Audio/Sink");
 }
+
+/**
+ * dt_audio_devices_find_default:
+ * @self: the device list
+ * @source: look among sources rather than sinks
+ *
+ * The device the sound server marks as its default (the `is-default`
+ * property PulseAudio's provider sets), so that a call can move to it
+ * when its own device goes away.
+ *
+ * Returns: (transfer full) (nullable): the default device, or %NULL when no
+ *   provider names one
+ */
+GstDevice *
+dt_audio_devices_find_default (DtAudioDevices *self,
+                               gboolean        source)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+
+  g_return_val_if_fail (DT_IS_AUDIO_DEVICES (self), NULL);
+
+  devices = list_class (self, source);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      GstDevice *device = g_ptr_array_index (devices, i);
+      g_autoptr(GstStructure) properties = gst_device_get_properties (device);
+      gboolean is_default = FALSE;
+
+      if (properties != NULL
+          && gst_structure_get_boolean (properties, "is-default", &is_default) && is_default)
+        return gst_object_ref (device);
+    }
+  return NULL;
+}
+
+static DtAudioDevices *shared_devices;
+
+/**
+ * dt_audio_devices_get_shared:
+ * @error: where to report that no device provider could start
+ *
+ * The process's one running device list. GStreamer's device providers are
+ * shared by every monitor, and starting one means asking the sound server
+ * for its devices, so Dialtone keeps a single monitor while anything
+ * holds it: the calls watching their devices, and each pick of a device.
+ * Its signals come in the thread-default main context of the caller that
+ * started it.
+ *
+ * Returns: (transfer full) (nullable): the started device list
+ */
+DtAudioDevices *
+dt_audio_devices_get_shared (GError **error)
+{
+  DtAudioDevices *devices;
+
+  if (shared_devices != NULL)
+    return g_object_ref (shared_devices);
+  devices = dt_audio_devices_new ();
+  if (!dt_audio_devices_start (devices, error))
+    {
+      g_object_unref (devices);
+      return NULL;
+    }
+  shared_devices = devices;
+  g_object_add_weak_pointer (G_OBJECT (devices), (gpointer *) &shared_devices);
+  return devices;
+}

@@ -21,6 +21,9 @@ GPtrArray      *dt_audio_devices_list_sinks     (DtAudioDevices *self);
 GstDevice      *dt_audio_devices_find           (DtAudioDevices *self,
                                                  const char     *display_name,
                                                  gboolean        source);
+DtAudioDevices *dt_audio_devices_get_shared     (GError        **error);
+GstDevice      *dt_audio_devices_find_default   (DtAudioDevices *self,
+                                                 gboolean        source);
 gboolean        dt_audio_devices_is_source      (GstDevice      *device);
 gboolean        dt_audio_devices_is_sink        (GstDevice      *device);
 

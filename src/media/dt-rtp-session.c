@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dt-audio-devices.h"
 #include "dt-call-quality.h"
 #include "dt-rtcp-mux-demux.h"
 #include "dt-rtp-session.h"
@@ -62,6 +63,8 @@ enum {
   PROP_MUTED,
   PROP_INPUT_LEVEL,
   PROP_OUTPUT_LEVEL,
+  PROP_SOURCE_DEVICE,
+  PROP_SINK_DEVICE,
   N_PROPS
 };
 
@@ -137,6 +140,15 @@ struct _DtRtpSession
   GstElement         *out_level;
   GstElement         *out_volume;
   GstElement         *sink;
+  GstElement         *source;
+  GstElement         *source_peer;      /* what the capture end feeds */
+  GstElement         *sink_peer;        /* what feeds the playback end */
+  char               *source_device;    /* the named devices open, or NULL */
+  char               *sink_device;
+  DtAudioDevices     *devices;          /* watched while a named device is open */
+  GMutex              sink_lock;        /* sink, next_sink: swapped on a streaming thread */
+  GstElement         *next_sink;        /* waits for the playback chain to block */
+  gulong              sink_probe;
   GstElement         *rtp_udpsink;
   GstElement         *rtcp_udpsink;
   GSource            *bus_watch;
@@ -539,10 +551,12 @@ build_capture (DtRtpSession  *self,
   GstElement *convert2, *resample2, *codec_filter, *payloader, *dtmf_mux;
   g_autofree char *codec_caps = NULL;
 
-  source = dt_audio_config_create_source (self->audio, error);
+  g_clear_pointer (&self->source_device, g_free);
+  source = dt_audio_config_create_source_full (self->audio, TRUE, &self->source_device, error);
   if (source == NULL)
     return FALSE;
   gst_bin_add (bin, source);
+  self->source = source;
 
   if ((convert = make (bin, "audioconvert", error)) == NULL
       || (resample = make (bin, "audioresample", error)) == NULL
@@ -600,6 +614,7 @@ build_capture (DtRtpSession  *self,
                     "max-ptime", (gint64) 20 * GST_MSECOND, NULL);
     }
 
+  self->source_peer = convert;
   if (!link_chain (error, source, convert, resample, filter, NULL))
     return FALSE;
   if (dsp != NULL ? !link_chain (error, filter, dsp, self->in_level, NULL)
@@ -641,9 +656,11 @@ build_playback (DtRtpSession  *self,
       || (convert = make (bin, "audioconvert", error)) == NULL
       || (resample = make (bin, "audioresample", error)) == NULL)
     return FALSE;
-  self->sink = dt_audio_config_create_sink (self->audio, error);
+  g_clear_pointer (&self->sink_device, g_free);
+  self->sink = dt_audio_config_create_sink_full (self->audio, TRUE, &self->sink_device, error);
   if (self->sink == NULL)
     return FALSE;
+  self->sink_peer = resample;
   gst_bin_add (bin, self->sink);
   silence_filter = make_capsfilter (bin, CHAIN_CAPS);
   mix_filter = make_capsfilter (bin, CHAIN_CAPS);
@@ -788,6 +805,144 @@ level_rms (const GstStructure *structure)
   return array != NULL && array->n_values > 0 ? loudest : -G_MAXDOUBLE;
 }
 
+/* Runs on the playback streaming thread, with the chain before the sink
+ * blocked: nothing flows into a sink while it is swapped. */
+static GstPadProbeReturn
+on_playback_blocked (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  DtRtpSession *self = user_data;
+  GstBin *bin;
+  GstElement *old;
+
+  g_mutex_lock (&self->sink_lock);
+  if (self->next_sink == NULL || self->pipeline == NULL)
+    {
+      g_mutex_unlock (&self->sink_lock);
+      return GST_PAD_PROBE_REMOVE;
+    }
+  bin = GST_BIN (self->pipeline);
+  old = self->sink;
+  gst_element_set_locked_state (old, TRUE);
+  gst_element_set_state (old, GST_STATE_NULL);
+  gst_element_unlink (self->sink_peer, old);
+  gst_bin_remove (bin, old);
+  gst_bin_add (bin, self->next_sink);
+  if (!gst_element_link (self->sink_peer, self->next_sink))
+    g_message ("The default audio device cannot take over the call's playback");
+  gst_element_sync_state_with_parent (self->next_sink);
+  self->sink = self->next_sink;
+  gst_object_unref (g_steal_pointer (&self->next_sink));
+  self->sink_probe = 0;
+  g_mutex_unlock (&self->sink_lock);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* Replaces the capture or playback end, whose device went away, with the
+ * default device, in the running pipeline: the call goes on. */
+static gboolean
+move_to_default_device (DtRtpSession *self,
+                        gboolean      source)
+{
+  GstBin *bin = GST_BIN (self->pipeline);
+  g_autofree char *old_name = g_strdup (source ? self->source_device : self->sink_device);
+  g_autofree char *new_name = NULL;
+  g_autoptr(GError) error = NULL;
+  GstElement *fresh;
+
+  if (!source && self->next_sink != NULL)
+    return TRUE;
+  fresh = source ? dt_audio_config_create_source_full (self->audio, FALSE, &new_name, &error)
+                 : dt_audio_config_create_sink_full (self->audio, FALSE, &new_name, &error);
+  if (fresh == NULL)
+    {
+      g_message ("The audio device “%s” went away, and no other can take over: %s", old_name,
+                 error->message);
+      return FALSE;
+    }
+  g_message ("The audio device “%s” went away; the call moves to “%s”", old_name,
+             new_name != NULL ? new_name : "the default device");
+
+  if (source)
+    {
+      /* A source has its own thread: stopped, it simply sends no more. */
+      GstElement *old = self->source;
+
+      gst_element_set_locked_state (old, TRUE);
+      gst_element_set_state (old, GST_STATE_NULL);
+      gst_element_unlink (old, self->source_peer);
+      gst_bin_remove (bin, old);
+      gst_bin_add (bin, fresh);
+      if (!gst_element_link (fresh, self->source_peer))
+        {
+          g_message ("The default audio device cannot take over the call's capture");
+          gst_bin_remove (bin, fresh);
+          self->source = NULL;
+          return FALSE;
+        }
+      gst_element_sync_state_with_parent (fresh);
+      self->source = fresh;
+      g_free (self->source_device);
+      self->source_device = g_steal_pointer (&new_name);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SOURCE_DEVICE]);
+    }
+  else
+    {
+      g_autoptr(GstPad) pad = gst_element_get_static_pad (self->sink_peer, "src");
+
+      g_mutex_lock (&self->sink_lock);
+      self->next_sink = gst_object_ref_sink (fresh);
+      self->sink_probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+                                            on_playback_blocked, self, NULL);
+      g_mutex_unlock (&self->sink_lock);
+      g_free (self->sink_device);
+      self->sink_device = g_steal_pointer (&new_name);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SINK_DEVICE]);
+    }
+  return TRUE;
+}
+
+static void
+on_device_removed (DtAudioDevices *devices,
+                   GstDevice      *device,
+                   gpointer        user_data)
+{
+  DtRtpSession *self = user_data;
+  g_autofree char *name = gst_device_get_display_name (device);
+
+  if (self->pipeline == NULL)
+    return;
+  if (dt_audio_devices_is_source (device) && g_strcmp0 (name, self->source_device) == 0)
+    move_to_default_device (self, TRUE);
+  else if (dt_audio_devices_is_sink (device) && g_strcmp0 (name, self->sink_device) == 0)
+    move_to_default_device (self, FALSE);
+}
+
+static gboolean
+has_device_name (const char *name)
+{
+  return name != NULL && *name != '\0';
+}
+
+/* Held from before the ends are made (which then find it running) for as
+ * long as a named device is open. */
+static void
+watch_devices (DtRtpSession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Without a monitor a vanished device still fails its element, which
+   * the bus watch sees. */
+  self->devices = dt_audio_devices_get_shared (&error);
+  if (self->devices == NULL)
+    {
+      g_debug ("Not watching the audio devices: %s", error->message);
+      return;
+    }
+  g_signal_connect (self->devices, "device-removed", G_CALLBACK (on_device_removed), self);
+}
+
 static gboolean
 on_bus_message (GstBus     *bus,
                 GstMessage *message,
@@ -822,10 +977,33 @@ on_bus_message (GstBus     *bus,
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *debug = NULL;
+      GstObject *origin = GST_MESSAGE_SRC (message);
 
       gst_message_parse_error (message, &error, &debug);
       g_debug ("Pipeline error: %s (%s)", error->message, debug);
+      /* An end already swapped out may have said more before it went. */
+      if (self->pipeline == NULL
+          || !gst_object_has_as_ancestor (origin, GST_OBJECT (self->pipeline)))
+        return G_SOURCE_CONTINUE;
+      /* A device unplugged under a running call fails its element. */
+      if (self->source_device != NULL && self->source != NULL
+          && (origin == GST_OBJECT (self->source)
+              || gst_object_has_as_ancestor (origin, GST_OBJECT (self->source)))
+          && move_to_default_device (self, TRUE))
+        return G_SOURCE_CONTINUE;
+      if (self->sink_device != NULL && self->sink != NULL
+          && (origin == GST_OBJECT (self->sink)
+              || gst_object_has_as_ancestor (origin, GST_OBJECT (self->sink)))
+          && move_to_default_device (self, FALSE))
+        return G_SOURCE_CONTINUE;
       g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_CLOCK_LOST && self->pipeline != NULL)
+    {
+      /* The device that gave the pipeline its clock went away; PAUSED and
+       * back to PLAYING picks a new one. */
+      gst_element_set_state (self->pipeline, GST_STATE_PAUSED);
+      gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
     }
   else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING)
     {
@@ -1052,8 +1230,18 @@ teardown (DtRtpSession *self)
       g_autoptr(GstPad) sink_pad = NULL;
       g_autoptr(GstEvent) caps = NULL;
 
+      g_mutex_lock (&self->sink_lock);
+      if (self->sink_probe != 0 && self->sink_peer != NULL)
+        {
+          g_autoptr(GstPad) peer_pad = gst_element_get_static_pad (self->sink_peer, "src");
+
+          gst_pad_remove_probe (peer_pad, self->sink_probe);
+          self->sink_probe = 0;
+        }
+      g_clear_object (&self->next_sink);
       if (self->sink != NULL)
         sink_pad = gst_element_get_static_pad (self->sink, "sink");
+      g_mutex_unlock (&self->sink_lock);
       if (sink_pad != NULL)
         caps = gst_pad_get_sticky_event (sink_pad, GST_EVENT_CAPS, 0);
 
@@ -1067,7 +1255,13 @@ teardown (DtRtpSession *self)
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
     }
   clear_source (&self->bus_watch);
+  if (self->devices != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->devices, self);
+      g_clear_object (&self->devices);
+    }
   g_clear_object (&self->pipeline);
+  self->source = self->source_peer = self->sink_peer = NULL;
   self->rtpbin = self->encoder = self->in_level = self->mute = self->send_valve = NULL;
   self->dtmf_src = self->mixer = self->out_level = self->out_volume = self->sink = NULL;
   self->rtp_udpsink = self->rtcp_udpsink = NULL;
@@ -1133,6 +1327,12 @@ dt_rtp_session_get_property (GObject    *object,
       break;
     case PROP_OUTPUT_LEVEL:
       g_value_set_double (value, self->output_level);
+      break;
+    case PROP_SOURCE_DEVICE:
+      g_value_set_string (value, self->source_device);
+      break;
+    case PROP_SINK_DEVICE:
+      g_value_set_string (value, self->sink_device);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1216,6 +1416,9 @@ dt_rtp_session_finalize (GObject *object)
   DtRtpSession *self = DT_RTP_SESSION (object);
 
   g_free (self->echo_probe_name);
+  g_free (self->source_device);
+  g_free (self->sink_device);
+  g_mutex_clear (&self->sink_lock);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (dt_rtp_session_parent_class)->finalize (object);
@@ -1330,6 +1533,26 @@ dt_rtp_session_class_init (DtRtpSessionClass *klass)
   props[PROP_OUTPUT_LEVEL] =
     g_param_spec_double ("output-level", NULL, NULL, -G_MAXDOUBLE, 0.0, -G_MAXDOUBLE, ro);
 
+  /**
+   * DtRtpSession:source-device:
+   *
+   * The display name of the microphone the call captures from, or %NULL
+   * when a GStreamer description or the automatic choice made that end.
+   * It changes when the device goes away and the call moves to the default
+   * one.
+   */
+  props[PROP_SOURCE_DEVICE] =
+    g_param_spec_string ("source-device", NULL, NULL, NULL, ro);
+
+  /**
+   * DtRtpSession:sink-device:
+   *
+   * The display name of the speaker or headset the call plays into, as
+   * #DtRtpSession:source-device.
+   */
+  props[PROP_SINK_DEVICE] =
+    g_param_spec_string ("sink-device", NULL, NULL, NULL, ro);
+
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -1373,6 +1596,7 @@ static void
 dt_rtp_session_init (DtRtpSession *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->sink_lock);
   self->stats = dt_call_stats_new ();
   self->media_timeout = DEFAULT_MEDIA_TIMEOUT;
   self->rtcp_interval = DEFAULT_RTCP_INTERVAL;
@@ -1478,10 +1702,19 @@ dt_rtp_session_start (DtRtpSession        *self,
   g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), self);
   g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (on_rtpbin_pad_added), self);
 
+  if (has_device_name (dt_audio_config_get_source_device (self->audio))
+      || has_device_name (dt_audio_config_get_sink_device (self->audio)))
+    watch_devices (self);
   if (!build_playback (self, error) || !build_capture (self, error)
       || !build_transport (self, error))
     goto failed;
   configure_rtp_session (self);
+
+  if (self->source_device == NULL && self->sink_device == NULL && self->devices != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->devices, self);
+      g_clear_object (&self->devices);
+    }
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_create_watch (bus);
