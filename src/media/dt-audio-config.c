@@ -97,7 +97,8 @@ create_device_element (GstDevice  *device,
 
 /* The end a GStreamer description names (tests, the helper); else the
  * device the person chose; else, and when that device is not connected,
- * the sound server's default device, or what autoaudiosrc/-sink find.
+ * the sound server's default device, or what autoaudiosrc/-sink find
+ * among the devices listed; with none listed, silence and a fakesink.
  * @device_name says which named device was opened, NULL for the others. */
 static GstElement *
 create_end (const char  *description,
@@ -130,12 +131,12 @@ create_end (const char  *description,
       return element;
     }
 
-  if (device_name != NULL && *device_name != '\0')
+  devices = dt_audio_devices_get_shared (NULL);
+  if (devices != NULL)
     {
-      devices = dt_audio_devices_get_shared (error);
-      if (devices == NULL)
-        return NULL;
-      if (chosen_device)
+      g_autoptr(GPtrArray) all = NULL;
+
+      if (chosen_device && device_name != NULL && *device_name != '\0')
         {
           device = dt_audio_devices_find (devices, device_name, source);
           if (device == NULL)
@@ -146,6 +147,21 @@ create_end (const char  *description,
         device = dt_audio_devices_find_default (devices, source);
       if (device != NULL)
         return create_device_element (device, used_device, error);
+
+      /* No device at all: the call still goes on, silent at this end,
+       * rather than with whatever half-working element autoaudiosrc might
+       * settle for. */
+      all = source ? dt_audio_devices_list_sources (devices) : dt_audio_devices_list_sinks (devices);
+      if (all->len == 0)
+        {
+          g_message ("No %s is connected; the call goes on without one",
+                     source ? "microphone" : "speaker");
+          element = source ? gst_element_factory_make ("audiotestsrc", NULL)
+                           : gst_element_factory_make ("fakesink", NULL);
+          if (source)
+            g_object_set (element, "is-live", TRUE, "wave", 4 /* silence */, NULL);
+          return element;
+        }
     }
 
   element = gst_element_factory_make (source ? "autoaudiosrc" : "autoaudiosink", NULL);
