@@ -214,6 +214,10 @@ on_media_timeout (DtRtpSession *media,
   DtSipCall *self = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* RFC 3264 §8.4: a far end holding the call may well send no music;
+   * its silence then says nothing about whether it is still there. */
+  if (self->negotiated != NULL && self->negotiated->direction != DT_SDP_DIRECTION_SENDRECV)
+    return;
   if (!dt_sip_dialog_bye (self->dialog, &error))
     g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
   end_call (self, DT_CALL_END_REASON_MEDIA_TIMEOUT, NULL);
@@ -301,10 +305,13 @@ apply_media (DtSipCall *self)
       return;
     }
 
-  /* RFC 3264 §6.1: what the answer lets this side do. */
+  /* RFC 3264 §6.1: what the answer lets this side do. A call this side
+   * holds sends nothing, though sendonly would allow it: the held party
+   * must not hear what the person says to someone else meanwhile. */
   dt_rtp_session_set_direction (self->media,
-                                n->direction == DT_SDP_DIRECTION_SENDRECV
-                                || n->direction == DT_SDP_DIRECTION_SENDONLY,
+                                !self->holding
+                                && (n->direction == DT_SDP_DIRECTION_SENDRECV
+                                    || n->direction == DT_SDP_DIRECTION_SENDONLY),
                                 n->direction == DT_SDP_DIRECTION_SENDRECV
                                 || n->direction == DT_SDP_DIRECTION_RECVONLY);
 }
@@ -529,6 +536,8 @@ on_reinvite_done (DtSipDialog *dialog,
     return;
   if (code < 200 || code >= 300)
     {
+      /* RFC 3261 §14.1: a refused re-INVITE leaves the session as it was. */
+      self->holding = dt_call_get_state (DT_CALL (self)) == DT_CALL_STATE_HELD;
       g_task_return_new_error (task, DT_CALL_ERROR, DT_CALL_ERROR_NOT_SUPPORTED,
                                "The other side refused (%u)", code);
       return;
