@@ -99,29 +99,17 @@ fixture_setup (Fixture       *f,
   f->manager = dt_call_manager_new (f->registry, G_LIST_MODEL (f->accounts));
 }
 
-static gboolean
-stopped (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_stopped (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_assert_true (dt_call_manager_stop_finish (DT_CALL_MANAGER (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gboolean done = FALSE;
+  GAsyncResult *result;
+  DtTestAsync stop = { NULL };
 
-  dt_call_manager_stop_async (f->manager, NULL, on_stopped, &done);
-  g_assert_true (dt_test_iterate_until (stopped, &done, DT_TEST_BACKEND_WAIT_S * 1000));
+  dt_call_manager_stop_async (f->manager, NULL, dt_test_async_ready, &stop);
+  result = dt_test_async_wait (&stop, "Stopping the call manager");
+  g_assert_true (dt_call_manager_stop_finish (f->manager, result, NULL));
+  g_object_unref (result);
   dt_test_backend_disconnect (DT_BACKEND (f->bob_backend), f->bob);
   g_assert_finalize_object (f->manager);
   g_clear_object (&f->accounts);
@@ -143,25 +131,6 @@ account_online (gpointer data)
   return dt_account_get_state (data) == DT_ACCOUNT_STATE_ONLINE;
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  ((Wait *) user_data)->result = g_object_ref (result);
-}
-
-static gboolean
-have_result (gpointer data)
-{
-  return ((Wait *) data)->result != NULL;
-}
-
 static gboolean
 has_two_calls (gpointer data)
 {
@@ -180,7 +149,8 @@ test_second_call_waits_and_takes_over (Fixture       *f,
   double sent = dt_test_audio_sine_dbfs (DT_TEST_TONE_AMPLITUDE);
   guint64 echoed;
   double length;
-  Wait dial = { NULL };
+  g_autoptr(GAsyncResult) dialled = NULL;
+  DtTestAsync dial = { NULL };
   DtTestWav heard;
 
   dt_call_manager_start (f->manager);
@@ -188,10 +158,10 @@ test_second_call_waits_and_takes_over (Fixture       *f,
                                         DT_TEST_BACKEND_WAIT_S * 1000));
   dt_test_backend_connect (DT_BACKEND (f->bob_backend), f->bob);
 
-  dt_call_manager_dial_async (f->manager, "sip:echo@127.0.0.1", NULL, NULL, on_result, &dial);
-  g_assert_true (dt_test_iterate_until (have_result, &dial, DT_TEST_BACKEND_WAIT_S * 1000));
-  echo = dt_call_manager_dial_finish (f->manager, dial.result, &error);
-  g_clear_object (&dial.result);
+  dt_call_manager_dial_async (f->manager, "sip:echo@127.0.0.1", NULL, NULL, dt_test_async_ready,
+                              &dial);
+  dialled = dt_test_async_wait (&dial, "Dialling echo");
+  echo = dt_call_manager_dial_finish (f->manager, dialled, &error);
   g_assert_no_error (error);
   dt_test_call_wait_state (echo, DT_CALL_STATE_ACTIVE);
   dt_test_run_for (1000);

@@ -400,6 +400,21 @@ call_signalled_end (gconstpointer data)
   return g_str_has_suffix (seen, "state ended local-hangup");
 }
 
+/* The one call a link started reached the helper: hang it up over D-Bus.
+ * Returns: the call's id */
+static char *
+hang_up_the_new_call (guint calls_started_before)
+{
+  char *id;
+
+  wait_events ("call-started", calls_started_before + 1);
+  wait_calls (1);
+  id = call_id_at (0);
+  hangup_over_dbus (id);
+  wait_calls (0);
+  return id;
+}
+
 /* --- tests -------------------------------------------------------------- */
 
 /* Nothing runs: Open activates Dialtone, which registers and calls. Then
@@ -458,12 +473,7 @@ test_gio_open (void)
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (gio, NULL, &error));
   g_assert_no_error (error);
-
-  wait_events ("call-started", before + 1);
-  wait_calls (1);
-  id = call_id_at (0);
-  hangup_over_dbus (id);
-  wait_calls (0);
+  id = hang_up_the_new_call (before);
 
   /* Programs that watch the calls saw this one come and go. */
   iterate_until (call_signalled_end, id, DEADLINE_S);
@@ -494,12 +504,7 @@ test_command_line (void)
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (remote, NULL, &error));
   g_assert_no_error (error);
-
-  wait_events ("call-started", before + 1);
-  wait_calls (1);
-  id = call_id_at (0);
-  hangup_over_dbus (id);
-  wait_calls (0);
+  id = hang_up_the_new_call (before);
 }
 
 /* A tel: link goes to the default account, its number without the visual
@@ -521,10 +526,7 @@ test_tel_link (void)
    * parameters. */
   g_assert_cmpstr (json_object_get_string_member (started, "to"), ==, "sip:9196@127.0.0.1");
   g_assert_cmpstr (json_object_get_string_member (started, "from"), ==, "sip:alice@127.0.0.1");
-  wait_calls (1);
-  id = call_id_at (0);
-  hangup_over_dbus (id);
-  wait_calls (0);
+  id = hang_up_the_new_call (before);
 }
 
 static void

@@ -9,33 +9,27 @@
 #include "dt-test-backend.h"
 #include "dt-test-helper.h"
 
-typedef struct
+void
+dt_test_async_ready (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  ((Wait *) user_data)->result = g_object_ref (result);
+  ((DtTestAsync *) user_data)->result = g_object_ref (result);
 }
 
 static gboolean
 have_result (gpointer data)
 {
-  return ((Wait *) data)->result != NULL;
+  return ((DtTestAsync *) data)->result != NULL;
 }
 
-/* The finished operation's result; the caller unrefs it. */
-static GAsyncResult *
-wait_result (Wait       *wait,
-             const char *what)
+GAsyncResult *
+dt_test_async_wait (DtTestAsync *async,
+                    const char  *what)
 {
-  if (!dt_test_iterate_until (have_result, wait, DT_TEST_BACKEND_WAIT_S * 1000))
+  if (!dt_test_iterate_until (have_result, async, DT_TEST_BACKEND_WAIT_S * 1000))
     g_error ("%s did not finish within %d s", what, DT_TEST_BACKEND_WAIT_S);
-  return wait->result;
+  return g_steal_pointer (&async->result);
 }
 
 void
@@ -44,10 +38,10 @@ dt_test_backend_connect (DtBackend *backend,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  DtTestAsync wait = { NULL };
 
-  dt_backend_connect_async (backend, account, NULL, on_result, &wait);
-  result = wait_result (&wait, "Connecting the account");
+  dt_backend_connect_async (backend, account, NULL, dt_test_async_ready, &wait);
+  result = dt_test_async_wait (&wait, "Connecting the account");
   g_assert_true (dt_backend_connect_finish (backend, result, &error));
   g_assert_no_error (error);
 }
@@ -58,10 +52,10 @@ dt_test_backend_disconnect (DtBackend *backend,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  DtTestAsync wait = { NULL };
 
-  dt_backend_disconnect_async (backend, account, NULL, on_result, &wait);
-  result = wait_result (&wait, "Disconnecting the account");
+  dt_backend_disconnect_async (backend, account, NULL, dt_test_async_ready, &wait);
+  result = dt_test_async_wait (&wait, "Disconnecting the account");
   g_assert_true (dt_backend_disconnect_finish (backend, result, &error));
   g_assert_no_error (error);
 }
@@ -74,11 +68,11 @@ dt_test_backend_dial (DtBackend  *backend,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  DtTestAsync wait = { NULL };
   DtCall *call;
 
-  dt_backend_dial_async (backend, account, uri, NULL, on_result, &wait);
-  result = wait_result (&wait, "Dialling");
+  dt_backend_dial_async (backend, account, uri, NULL, dt_test_async_ready, &wait);
+  result = dt_test_async_wait (&wait, "Dialling");
   call = dt_backend_dial_finish (backend, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (call);
@@ -90,10 +84,10 @@ dt_test_call_answer (DtCall *call)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  DtTestAsync wait = { NULL };
 
-  dt_call_answer_async (call, NULL, on_result, &wait);
-  result = wait_result (&wait, "Answering");
+  dt_call_answer_async (call, NULL, dt_test_async_ready, &wait);
+  result = dt_test_async_wait (&wait, "Answering");
   g_assert_true (dt_call_answer_finish (call, result, &error));
   g_assert_no_error (error);
 }
@@ -103,10 +97,10 @@ dt_test_call_hangup (DtCall *call)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  DtTestAsync wait = { NULL };
 
-  dt_call_hangup_async (call, NULL, on_result, &wait);
-  result = wait_result (&wait, "Hanging up");
+  dt_call_hangup_async (call, NULL, dt_test_async_ready, &wait);
+  result = dt_test_async_wait (&wait, "Hanging up");
   g_assert_true (dt_call_hangup_finish (call, result, &error));
   g_assert_no_error (error);
 }
@@ -117,10 +111,10 @@ dt_test_call_hold (DtCall   *call,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL };
+  DtTestAsync wait = { NULL };
 
-  dt_call_hold_async (call, hold, NULL, on_result, &wait);
-  result = wait_result (&wait, hold ? "Holding" : "Resuming");
+  dt_call_hold_async (call, hold, NULL, dt_test_async_ready, &wait);
+  result = dt_test_async_wait (&wait, hold ? "Holding" : "Resuming");
   g_assert_true (dt_call_hold_finish (call, result, &error));
   g_assert_no_error (error);
 }

@@ -12,6 +12,19 @@ G_BEGIN_DECLS
 
 #define DT_TEST_BACKEND_WAIT_S 20
 
+/* Any _async call's result: pass dt_test_async_ready and a zeroed
+ * DtTestAsync, then dt_test_async_wait() for the result (transfer full). */
+typedef struct
+{
+  GAsyncResult *result;
+} DtTestAsync;
+
+void          dt_test_async_ready (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+GAsyncResult *dt_test_async_wait  (DtTestAsync  *async,
+                                   const char   *what);
+
 void    dt_test_backend_connect    (DtBackend   *backend,
                                     DtAccount   *account);
 void    dt_test_backend_disconnect (DtBackend   *backend,
