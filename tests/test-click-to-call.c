@@ -400,6 +400,21 @@ call_signalled_end (gconstpointer data)
   return g_str_has_suffix (seen, "state ended local-hangup");
 }
 
+/* `dialtone OPTION ARGUMENT`, the command-line front end, to its end. */
+static void
+run_cli (const char *option,
+         const char *argument)
+{
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("DIALTONE_APP"), option,
+                          argument, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (cli, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* The one call a link started reached the helper: hang it up over D-Bus.
  * Returns: the call's id */
 static char *
@@ -443,11 +458,7 @@ test_activation_from_cold (void)
   g_assert_cmpstr (peer, ==, t.link);
 
   id = call_id_at (0);
-  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("DIALTONE_APP"), "--hangup",
-                          id, NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (cli, NULL, &error));
-  g_assert_no_error (error);
+  run_cli ("--hangup", id);
   wait_events ("call-ended", 1);
   wait_calls (0);
 }
@@ -603,6 +614,23 @@ test_two_links (void)
   first = call_id_at (0);
   second = call_id_at (1);
   g_assert_cmpstr (first, !=, second);
+
+  /* `dialtone --resume` switches: the waiting call talks, the other waits. */
+  run_cli ("--resume", second);
+  {
+    gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
+
+    while (!have_call_states ("held active"))
+      {
+        if (g_get_monotonic_time () >= deadline)
+          {
+            g_autofree char *states = call_states ();
+
+            g_error ("After --resume the calls are “%s”, not “held active”", states);
+          }
+        iterate_for (100);
+      }
+  }
   hangup_over_dbus (first);
   hangup_over_dbus (second);
   wait_calls (0);

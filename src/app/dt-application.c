@@ -454,6 +454,16 @@ run_client (GVariantDict *options)
       if (dt_dbus_calls_call_hangup_sync (proxy, id, NULL, &error))
         return 0;
     }
+  else if (proxy != NULL && g_variant_dict_lookup (options, "hold", "&s", &id))
+    {
+      if (dt_dbus_calls_call_hold_sync (proxy, id, NULL, &error))
+        return 0;
+    }
+  else if (proxy != NULL && g_variant_dict_lookup (options, "resume", "&s", &id))
+    {
+      if (dt_dbus_calls_call_resume_sync (proxy, id, NULL, &error))
+        return 0;
+    }
   g_dbus_error_strip_remote_error (error);
   g_printerr ("dialtone: %s\n", error->message);
   return 1;
@@ -467,7 +477,9 @@ dt_application_handle_local_options (GApplication *application,
     DT_APPLICATION (application)->demo = TRUE;
   if (g_variant_dict_contains (options, "list-calls")
       || g_variant_dict_contains (options, "answer")
-      || g_variant_dict_contains (options, "hangup"))
+      || g_variant_dict_contains (options, "hangup")
+      || g_variant_dict_contains (options, "hold")
+      || g_variant_dict_contains (options, "resume"))
     return run_client (options);
   return -1;
 }
@@ -648,6 +660,10 @@ static const GOptionEntry option_entries[] = {
     N_("Answer the ringing call with this identifier"), N_("ID") },
   { "hangup", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("End the call with this identifier"), N_("ID") },
+  { "hold", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Put the call with this identifier on hold"), N_("ID") },
+  { "resume", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Take the held call with this identifier back, holding the one that talks"), N_("ID") },
   { NULL }
 };
 

@@ -167,6 +167,8 @@ on_call_done (GObject      *source,
 
   if (g_task_get_source_tag (G_TASK (result)) == dt_call_answer_async)
     ok = dt_call_answer_finish (DT_CALL (source), result, &error);
+  else if (g_task_get_source_tag (G_TASK (result)) == dt_call_hold_async)
+    ok = dt_call_hold_finish (DT_CALL (source), result, &error);
   else
     ok = dt_call_hangup_finish (DT_CALL (source), result, &error);
   if (!ok)
@@ -215,6 +217,33 @@ on_handle_hangup (DtDBusCalls           *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_handle_hold (DtDBusCalls           *skeleton,
+                GDBusMethodInvocation *invocation,
+                const char            *id,
+                gpointer               user_data)
+{
+  DtCall *call = call_or_error (user_data, invocation, id);
+
+  if (call != NULL)
+    dt_call_hold_async (call, TRUE, NULL, on_call_done, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* The call manager puts the talking call on hold as this one resumes. */
+static gboolean
+on_handle_resume (DtDBusCalls           *skeleton,
+                  GDBusMethodInvocation *invocation,
+                  const char            *id,
+                  gpointer               user_data)
+{
+  DtCall *call = call_or_error (user_data, invocation, id);
+
+  if (call != NULL)
+    dt_call_hold_async (call, FALSE, NULL, on_call_done, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* --- GObject ------------------------------------------------------------ */
 
 static void
@@ -253,6 +282,8 @@ dt_dbus_service_init (DtDBusService *self)
   g_signal_connect (self->skeleton, "handle-list-calls", G_CALLBACK (on_handle_list_calls), self);
   g_signal_connect (self->skeleton, "handle-answer", G_CALLBACK (on_handle_answer), self);
   g_signal_connect (self->skeleton, "handle-hangup", G_CALLBACK (on_handle_hangup), self);
+  g_signal_connect (self->skeleton, "handle-hold", G_CALLBACK (on_handle_hold), self);
+  g_signal_connect (self->skeleton, "handle-resume", G_CALLBACK (on_handle_resume), self);
 }
 
 /* --- public API -------------------------------------------------------- */
