@@ -24,8 +24,13 @@
  *   event rather than a new 401, so that a client with a bad password
  *   stops at once.
  * - Calls to users need credentials (a 407 challenge); calls to the
- *   extensions `echo`, `9196` and `answer` do not, so that anonymous test
- *   calls work. `echo` and `9196` reflect RTP and RTCP to their source;
+ *   extensions do not, so that anonymous test calls work. `echo` and
+ *   `9196` reflect RTP and RTCP to their source, SRTP too (SDES keys,
+ *   RFC 4568: decrypted and encrypted again with a key of the echo's own);
+ *   `early` sends 183 Session Progress with its answer, echoes that early
+ *   media for two seconds, then answers 200 (RFC 3261 §13.2.1, RFC 3960);
+ *   `plain` echoes but answers every offer without a key, even an RTP/SAVP
+ *   one, as a peer that cannot encrypt does (for testing SRTP policies);
  *   `answer` accepts with SDP and drops the media (for load tests).
  * - MWI (RFC 3842, RFC 6665): SUBSCRIBE to one's own mailbox with
  *   `Event: message-summary`, answered 200 and followed by NOTIFYs.
@@ -50,6 +55,8 @@
  * so that callers who never hang up cannot exhaust descriptors. */
 #define MAX_ECHO_CALLS 256
 #define MAX_EXTENSION_CALL_S 3600
+/* How long `early` plays early media before it answers. */
+#define EARLY_MEDIA_MS 2000
 
 enum {
   PROP_0,
@@ -103,6 +110,13 @@ typedef struct
 
 typedef struct _Call Call;
 
+typedef enum {
+  EXTENSION_ECHO,
+  EXTENSION_EARLY,
+  EXTENSION_PLAIN,
+  EXTENSION_ANSWER,
+} Extension;
+
 typedef struct
 {
   DtSipService       *service;
@@ -121,9 +135,12 @@ struct _Call
   DtSipDialog        *b;           /* the callee's leg, for calls to users */
   DtRtpReflector     *media;       /* echo and 9196 */
   DtSdp              *offer;       /* what the extension answered, for re-INVITEs */
+  Extension           extension;
+  GBytes             *early_answer; /* `early`: the 183's SDP, for the 200 */
   guint64             session_id;
   guint               status;
   guint               length_limit_id;
+  guint               early_id;
 };
 
 struct _DtSipService
@@ -949,6 +966,9 @@ call_free (Call *call)
 {
   if (call->length_limit_id != 0)
     dt_clock_remove (call->service->clock, call->length_limit_id);
+  if (call->early_id != 0)
+    dt_clock_remove (call->service->clock, call->early_id);
+  g_clear_pointer (&call->early_answer, g_bytes_unref);
   if (call->media != NULL)
     call->service->n_reflectors--;
   g_free (call->call_id);
@@ -1079,7 +1099,9 @@ extension_answer (Call          *call,
   DtSipService *self = call->service;
   g_autoptr(DtSdp) offer = NULL;
   g_autoptr(DtSdp) answer = NULL;
+  g_autoptr(DtSdpNegotiated) negotiated = NULL;
   g_autoptr(GArray) codecs = g_array_new (FALSE, TRUE, sizeof (DtSdpCodec));
+  g_autofree char *offered_proto = NULL;
   g_autofree char *text = NULL;
   g_autofree char *address = g_inet_address_to_string (self->address);
   DtSdpCaps caps = { 0 };
@@ -1140,16 +1162,55 @@ extension_answer (Call          *call,
   caps.codecs = &g_array_index (codecs, DtSdpCodec, 0);
   caps.n_codecs = codecs->len;
   caps.dtmf = TRUE;
-  caps.srtp = DT_SDP_SRTP_OFF;
+  /* Best-effort SRTP (RFC 4568): an offer with a usable key is answered
+   * with one of ours. Not for a late offer, whose answer in the ACK the
+   * extensions do not read. */
+  caps.srtp = offer != NULL ? DT_SDP_SRTP_OPTIONAL : DT_SDP_SRTP_OFF;
+  if (offer != NULL && call->extension == EXTENSION_PLAIN)
+    {
+      /* A peer that cannot encrypt: it drops the keys and keeps the
+       * profile, answering RTP/SAVP with no a=crypto. */
+      caps.srtp = DT_SDP_SRTP_OFF;
+      for (guint m = 0; m < offer->media->len; m++)
+        {
+          DtSdpMedia *media_line = g_ptr_array_index (offer->media, m);
+
+          if (!g_str_equal (media_line->media, "audio"))
+            continue;
+          g_ptr_array_set_size (media_line->cryptos, 0);
+          if (offered_proto == NULL)
+            offered_proto = g_strdup (media_line->proto);
+          g_free (media_line->proto);
+          media_line->proto = g_strdup ("RTP/AVP");
+        }
+    }
   caps.address = address;
   caps.port = dt_rtp_reflector_get_rtp_port (media);
   caps.rtcp_port = dt_rtp_reflector_get_rtcp_port (media);
   caps.username = "dialtone-helper";
   caps.session_id = call->session_id;
 
-  answer = offer ? dt_sdp_create_answer (&caps, offer, NULL, error)
+  answer = offer ? dt_sdp_create_answer (&caps, offer, &negotiated, error)
                  : dt_sdp_create_offer (&caps, error);
   if (answer == NULL)
+    {
+      *error_code = 488;
+      return NULL;
+    }
+  for (guint m = 0; offered_proto != NULL && m < answer->media->len; m++)
+    {
+      DtSdpMedia *media_line = g_ptr_array_index (answer->media, m);
+
+      if (g_str_equal (media_line->media, "audio"))
+        {
+          g_free (media_line->proto);
+          media_line->proto = g_strdup (offered_proto);
+        }
+    }
+  if (call->media != NULL
+      && !dt_rtp_reflector_set_srtp (call->media, negotiated ? negotiated->srtp_suite : NULL,
+                                     negotiated ? negotiated->remote_key : NULL,
+                                     negotiated ? negotiated->local_key : NULL, error))
     {
       *error_code = 488;
       return NULL;
@@ -1191,14 +1252,34 @@ on_call_length_limit (gpointer user_data)
   call_end (call, 200, "maximum call length");
 }
 
+/* `early`: the early media is over, and the call is answered with the
+ * same session (RFC 3261 §13.2.1: the 2xx repeats the preview's SDP). */
+static void
+on_early_media_over (gpointer user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  call->early_id = 0;
+  if (!dt_sip_dialog_accept (call->a, call->early_answer, &error))
+    {
+      g_debug ("Early media call not answered: %s", error->message);
+      g_signal_handlers_disconnect_by_data (call->a, call);
+      call_end (call, 500, error->message);
+      return;
+    }
+  call->status = 200;
+}
+
 static void
 answer_extension (DtSipService *self,
                   DtSipDialog  *dialog,
                   GBytes       *sdp,
-                  gboolean      reflect)
+                  Extension     extension)
 {
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean reflect = extension != EXTENSION_ANSWER;
   Call *call;
   guint code = 0;
 
@@ -1210,6 +1291,7 @@ answer_extension (DtSipService *self,
     }
 
   call = call_new (self, dialog);
+  call->extension = extension;
   if (reflect)
     {
       /* A socket pair per call, closed when the call ends. */
@@ -1248,16 +1330,33 @@ answer_extension (DtSipService *self,
   g_signal_connect (dialog, "bye", G_CALLBACK (on_a_bye), call);
   g_signal_connect (dialog, "failed", G_CALLBACK (on_a_failed), call);
   g_signal_connect (dialog, "reinvite", G_CALLBACK (on_extension_reinvite), call);
+  /* On the stack's clock: one main loop source for every call's limit. */
+  call->length_limit_id = dt_clock_add (self->clock, MAX_EXTENSION_CALL_S * 1000,
+                                        on_call_length_limit, call);
+  if (extension == EXTENSION_EARLY && sdp != NULL && g_bytes_get_size (sdp) > 0)
+    {
+      /* No 100rel (RFC 3262): an unreliable 183 with the answer, which
+       * the caller takes as a preview. */
+      if (!dt_sip_dialog_progress (dialog, 183, "Session Progress", answer, &error))
+        {
+          g_debug ("Early media not sent: %s", error->message);
+          g_signal_handlers_disconnect_by_data (dialog, call);
+          call_end (call, 500, error->message);
+          return;
+        }
+      call->status = 183;
+      call->early_answer = g_steal_pointer (&answer);
+      call->early_id = dt_clock_add (self->clock, EARLY_MEDIA_MS, on_early_media_over, call);
+      return;
+    }
   if (!dt_sip_dialog_accept (dialog, answer, &error))
     {
       g_debug ("Extension call not answered: %s", error->message);
+      g_signal_handlers_disconnect_by_data (dialog, call);
       call_end (call, 500, error->message);
       return;
     }
   call->status = 200;
-  /* On the stack's clock: one main loop source for every call's limit. */
-  call->length_limit_id = dt_clock_add (self->clock, MAX_EXTENSION_CALL_S * 1000,
-                                        on_call_length_limit, call);
 }
 
 /* The callee's leg of a call between users. */
@@ -1436,12 +1535,22 @@ on_incoming (DtSipUserAgent *ua,
 
   if (g_strcmp0 (target, "echo") == 0 || g_strcmp0 (target, "9196") == 0)
     {
-      answer_extension (self, dialog, sdp, TRUE);
+      answer_extension (self, dialog, sdp, EXTENSION_ECHO);
+      return;
+    }
+  if (g_strcmp0 (target, "early") == 0)
+    {
+      answer_extension (self, dialog, sdp, EXTENSION_EARLY);
+      return;
+    }
+  if (g_strcmp0 (target, "plain") == 0)
+    {
+      answer_extension (self, dialog, sdp, EXTENSION_PLAIN);
       return;
     }
   if (g_strcmp0 (target, "answer") == 0)
     {
-      answer_extension (self, dialog, sdp, FALSE);
+      answer_extension (self, dialog, sdp, EXTENSION_ANSWER);
       return;
     }
 
