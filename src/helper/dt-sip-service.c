@@ -1001,7 +1001,11 @@ call_end (Call       *call,
   event_add_int (builder, "status", status ? status : call->status);
   event_add_string (builder, "reason", reason);
   if (call->media != NULL)
-    event_add_int (builder, "reflected", (gint64) dt_rtp_reflector_get_n_reflected (call->media));
+    {
+      event_add_int (builder, "reflected", (gint64) dt_rtp_reflector_get_n_reflected (call->media));
+      event_add_int (builder, "srtp-dropped",
+                     (gint64) dt_rtp_reflector_get_n_srtp_dropped (call->media));
+    }
   emit_event (self, builder);
 
   g_ptr_array_remove (self->calls, call);
