@@ -6,12 +6,17 @@
  * reported, a call between two accounts goes through the helper and is
  * torn down by either side, the echo extension answers, and the helper's
  * voicemail counts reach the account, at start and when they change.
+ * Early media (183 with SDP) plays while the call rings. Each account's
+ * media encryption: optional SRTP with peers that can and cannot encrypt,
+ * required SRTP refused either way with a reason, and a 488 with a
+ * Warning on the wire.
  */
 
 #include "config.h"
 
 #include <string.h>
 
+#include "dt-sdp.h"
 #include "dt-sip-backend.h"
 #include "dt-test-helper.h"
 
@@ -307,6 +312,8 @@ test_call_between_accounts (Fixture       *f,
       g_assert_cmpstr (dt_call_get_account_id (incoming), ==, "bob");
       g_assert_cmpint (dt_call_get_state (incoming), ==, DT_CALL_STATE_RINGING);
       wait_call_state (outgoing, DT_CALL_STATE_RINGING);
+      /* A 180 without SDP: ringing, and no audio yet. */
+      g_assert_null (dt_sip_call_get_media (DT_SIP_CALL (outgoing)));
 
       started = dt_test_helper_wait_event (f->helper, "call-started");
       g_assert_cmpstr (json_object_get_string_member (started, "to"), ==, "sip:bob@127.0.0.1");
@@ -408,6 +415,331 @@ test_voicemail (Fixture       *f,
   disconnect_account (f, alice);
 }
 
+static gboolean
+media_started (gpointer data)
+{
+  return dt_sip_call_get_media (data) != NULL;
+}
+
+/* RFC 3261 §13.2.1: `early` sends 183 with SDP. The audio starts while
+ * the call rings and packets arrive; the 200 keeps the same session. */
+static void
+test_early_media (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) call = NULL;
+  Result dial = { 0 };
+  Result hangup = { 0 };
+  DtRtpSession *early;
+  guint64 received;
+
+  connect_account (f, alice);
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "early", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  g_assert_no_error (dial.error);
+  call = dial.call;
+  g_assert_true (dt_test_iterate_until (media_started, call, DEADLINE_S * 1000));
+  g_assert_cmpint (dt_call_get_state (call), ==, DT_CALL_STATE_RINGING);
+  g_assert_cmpuint (dt_sip_call_get_status_code (DT_SIP_CALL (call)), ==, 183);
+  early = dt_sip_call_get_media (DT_SIP_CALL (call));
+
+  wait_call_state (call, DT_CALL_STATE_ACTIVE);
+  /* What the echo sent back during the two seconds of early media had
+   * arrived by the answer (the figures lag by up to a second). */
+  received = dt_call_stats_get_packets_received (dt_call_get_stats (call));
+  g_test_message ("%" G_GUINT64_FORMAT " packets received while ringing", received);
+  g_assert_cmpuint (received, >, 20);
+  g_assert_true (dt_sip_call_get_media (DT_SIP_CALL (call)) == early);
+  g_assert_cmpuint (dt_sip_call_get_status_code (DT_SIP_CALL (call)), ==, 200);
+
+  dt_call_hangup_async (call, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  disconnect_account (f, alice);
+}
+
+static DtCall *
+dial_extension (Fixture    *f,
+                DtAccount  *account,
+                const char *extension)
+{
+  Result dial = { 0 };
+
+  dt_backend_dial_async (DT_BACKEND (f->backend), account, extension, NULL, on_dialled, &dial);
+  wait_done (&dial);
+  g_assert_no_error (dial.error);
+  return dial.call;
+}
+
+static const char *
+srtp_suite_of (DtCall *call)
+{
+  const DtSdpNegotiated *negotiated = dt_sip_call_get_negotiated (DT_SIP_CALL (call));
+
+  g_assert_nonnull (negotiated);
+  return negotiated->srtp_suite;
+}
+
+static void
+hang_up (DtCall *call)
+{
+  Result hangup = { 0 };
+
+  dt_call_hangup_async (call, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+}
+
+/* Optional SRTP as the caller: the echo takes the key and answers with
+ * its own; `plain` answers without one, and the call goes on as RTP. */
+static void
+test_srtp_optional_caller (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) secure = NULL;
+  g_autoptr(DtCall) plain = NULL;
+
+  dt_account_set_media_encryption (alice, DT_MEDIA_ENCRYPTION_OPTIONAL);
+  connect_account (f, alice);
+
+  secure = dial_extension (f, alice, "echo");
+  wait_call_state (secure, DT_CALL_STATE_ACTIVE);
+  g_assert_cmpstr (srtp_suite_of (secure), ==, "AES_CM_128_HMAC_SHA1_80");
+  hang_up (secure);
+
+  plain = dial_extension (f, alice, "plain");
+  wait_call_state (plain, DT_CALL_STATE_ACTIVE);
+  g_assert_null (srtp_suite_of (plain));
+  hang_up (plain);
+  disconnect_account (f, alice);
+}
+
+/* Required SRTP as the caller: an answer without a key is ACKed, then the
+ * call ends with BYE and a reason a person can act on. */
+static void
+test_srtp_required_caller (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) secure = NULL;
+  g_autoptr(DtCall) refused = NULL;
+  JsonObject *ended;
+
+  dt_account_set_media_encryption (alice, DT_MEDIA_ENCRYPTION_REQUIRED);
+  connect_account (f, alice);
+
+  secure = dial_extension (f, alice, "echo");
+  wait_call_state (secure, DT_CALL_STATE_ACTIVE);
+  g_assert_cmpstr (srtp_suite_of (secure), ==, "AES_CM_128_HMAC_SHA1_80");
+  hang_up (secure);
+  json_object_unref (dt_test_helper_wait_event (f->helper, "call-ended"));
+
+  refused = dial_extension (f, alice, "plain");
+  wait_call_state (refused, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (refused), ==, DT_CALL_END_REASON_MEDIA_FAILED);
+  g_assert_cmpstr (dt_call_get_end_message (refused), ==,
+                   "The other side cannot encrypt the call (SRTP), which this account requires");
+  g_assert_cmpuint (dt_sip_call_get_status_code (DT_SIP_CALL (refused)), ==, 200);
+  /* The helper answered (200), saw the ACK, and then the BYE. */
+  ended = dt_test_helper_wait_event (f->helper, "call-ended");
+  g_assert_cmpint (json_object_get_int_member (ended, "status"), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (ended, "reason"), ==, "caller hung up");
+  json_object_unref (ended);
+  disconnect_account (f, alice);
+}
+
+typedef struct
+{
+  DtCall *outgoing;
+  DtCall *incoming;
+} CallPair;
+
+/* alice calls bob through the helper; bob answers if his call rings. */
+static CallPair
+call_bob (Fixture   *f,
+          DtAccount *alice)
+{
+  CallPair pair = { 0 };
+  Result dial = { 0 };
+
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "bob", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  g_assert_no_error (dial.error);
+  pair.outgoing = dial.call;
+  g_assert_true (dt_test_iterate_until (have_incoming, f, DEADLINE_S * 1000));
+  pair.incoming = g_object_ref (g_ptr_array_index (f->incoming, 0));
+  g_ptr_array_set_size (f->incoming, 0);
+  if (dt_call_get_state (pair.incoming) == DT_CALL_STATE_RINGING)
+    {
+      Result answer = { 0 };
+
+      dt_call_answer_async (pair.incoming, NULL, on_call_done, &answer);
+      wait_done (&answer);
+    }
+  return pair;
+}
+
+/* Between two accounts: optional meets optional (SRTP), optional meets
+ * off (RTP), and off meets required (refused before it rings, 488). */
+static void
+test_srtp_between_accounts (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) bob = make_account (f, "bob", "bobpass", DT_TRANSPORT_UDP);
+  CallPair pair;
+
+  dt_account_set_media_encryption (alice, DT_MEDIA_ENCRYPTION_OPTIONAL);
+  dt_account_set_media_encryption (bob, DT_MEDIA_ENCRYPTION_OPTIONAL);
+  connect_account (f, alice);
+  connect_account (f, bob);
+
+  /* Each side encrypts with the key it declared (RFC 4568 §6.1). */
+  pair = call_bob (f, alice);
+  wait_call_state (pair.outgoing, DT_CALL_STATE_ACTIVE);
+  g_assert_cmpstr (srtp_suite_of (pair.outgoing), ==, "AES_CM_128_HMAC_SHA1_80");
+  g_assert_cmpstr (srtp_suite_of (pair.incoming), ==, "AES_CM_128_HMAC_SHA1_80");
+  g_assert_true (g_bytes_equal (
+    dt_sip_call_get_negotiated (DT_SIP_CALL (pair.outgoing))->local_key,
+    dt_sip_call_get_negotiated (DT_SIP_CALL (pair.incoming))->remote_key));
+  hang_up (pair.outgoing);
+  wait_call_state (pair.incoming, DT_CALL_STATE_ENDED);
+  g_clear_object (&pair.outgoing);
+  g_clear_object (&pair.incoming);
+
+  /* The policy is read at each call. */
+  dt_account_set_media_encryption (bob, DT_MEDIA_ENCRYPTION_OFF);
+  pair = call_bob (f, alice);
+  wait_call_state (pair.outgoing, DT_CALL_STATE_ACTIVE);
+  g_assert_null (srtp_suite_of (pair.outgoing));
+  g_assert_null (srtp_suite_of (pair.incoming));
+  hang_up (pair.outgoing);
+  wait_call_state (pair.incoming, DT_CALL_STATE_ENDED);
+  g_clear_object (&pair.outgoing);
+  g_clear_object (&pair.incoming);
+
+  /* Required at the callee, off at the caller: 488, each side told why. */
+  dt_account_set_media_encryption (alice, DT_MEDIA_ENCRYPTION_OFF);
+  dt_account_set_media_encryption (bob, DT_MEDIA_ENCRYPTION_REQUIRED);
+  pair = call_bob (f, alice);
+  g_assert_cmpint (dt_call_get_state (pair.incoming), ==, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (pair.incoming), ==, DT_CALL_END_REASON_MEDIA_FAILED);
+  g_assert_cmpstr (dt_call_get_end_message (pair.incoming), ==,
+                   "The caller cannot encrypt the call (SRTP), which this account requires");
+  wait_call_state (pair.outgoing, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (pair.outgoing), ==, DT_CALL_END_REASON_MEDIA_FAILED);
+  g_assert_cmpuint (dt_sip_call_get_status_code (DT_SIP_CALL (pair.outgoing)), ==, 488);
+  g_clear_object (&pair.outgoing);
+  g_clear_object (&pair.incoming);
+
+  /* Required at the caller, off at the callee: RTP/SAVP is refused. */
+  dt_account_set_media_encryption (alice, DT_MEDIA_ENCRYPTION_REQUIRED);
+  dt_account_set_media_encryption (bob, DT_MEDIA_ENCRYPTION_OFF);
+  pair = call_bob (f, alice);
+  g_assert_cmpint (dt_call_get_end_reason (pair.incoming), ==, DT_CALL_END_REASON_MEDIA_FAILED);
+  wait_call_state (pair.outgoing, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (pair.outgoing), ==, DT_CALL_END_REASON_MEDIA_FAILED);
+  g_assert_true (g_str_has_prefix (dt_call_get_end_message (pair.outgoing),
+                                   "The other side cannot encrypt the call (SRTP)"));
+  g_clear_object (&pair.outgoing);
+  g_clear_object (&pair.incoming);
+
+  disconnect_account (f, alice);
+  disconnect_account (f, bob);
+}
+
+/* What a callee that requires SRTP puts on the wire for an offer without
+ * a key: 488 with a Warning (RFC 3261 §20.43). The test sends the INVITE
+ * itself, straight to bob's registered contact. */
+static void
+test_srtp_required_callee_wire (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(DtAccount) bob = make_account (f, "bob", "bobpass", DT_TRANSPORT_UDP);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) bob_address = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *invite = NULL;
+  g_autofree char *offer = NULL;
+  g_autoptr(GString) responses = g_string_new (NULL);
+  JsonObject *registered;
+  const char *contact;
+  guint port = 0;
+  guint16 our_port;
+  gint64 deadline;
+
+  dt_account_set_media_encryption (bob, DT_MEDIA_ENCRYPTION_REQUIRED);
+  connect_account (f, bob);
+  registered = dt_test_helper_wait_event (f->helper, "registered");
+  contact = json_object_get_string_member (registered, "contact");
+  g_assert_nonnull (strrchr (contact, ':'));
+  port = (guint) g_ascii_strtoull (strrchr (contact, ':') + 1, NULL, 10);
+  json_object_unref (registered);
+  g_assert_cmpuint (port, >, 0);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                         &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+
+    g_socket_bind (socket, any, FALSE, &error);
+    g_assert_no_error (error);
+    bob_address = g_inet_socket_address_new (loopback, (guint16) port);
+  }
+  local = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  our_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+
+  offer = g_strdup ("v=0\r\n"
+                    "o=- 1 1 IN IP4 127.0.0.1\r\n"
+                    "s=-\r\n"
+                    "c=IN IP4 127.0.0.1\r\n"
+                    "t=0 0\r\n"
+                    "m=audio 40000 RTP/AVP 0\r\n"
+                    "a=rtpmap:0 PCMU/8000\r\n");
+  invite = g_strdup_printf ("INVITE sip:bob@127.0.0.1:%u SIP/2.0\r\n"
+                            "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKwire488\r\n"
+                            "Max-Forwards: 70\r\n"
+                            "From: <sip:tester@127.0.0.1>;tag=wire\r\n"
+                            "To: <sip:bob@127.0.0.1>\r\n"
+                            "Call-ID: wire-488@127.0.0.1\r\n"
+                            "CSeq: 1 INVITE\r\n"
+                            "Contact: <sip:tester@127.0.0.1:%u>\r\n"
+                            "Content-Type: application/sdp\r\n"
+                            "Content-Length: %zu\r\n"
+                            "\r\n%s",
+                            port, our_port, our_port, strlen (offer), offer);
+  g_socket_send_to (socket, bob_address, invite, strlen (invite), NULL, &error);
+  g_assert_no_error (error);
+
+  /* Read until the final response; the backend runs on this context. */
+  g_socket_set_blocking (socket, FALSE);
+  deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
+  while (strstr (responses->str, "SIP/2.0 488") == NULL && g_get_monotonic_time () < deadline)
+    {
+      char buffer[4096];
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer - 1, NULL, NULL);
+
+      if (n > 0)
+        g_string_append_len (responses, buffer, n);
+      else
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_test_message ("%s", responses->str);
+  g_assert_nonnull (strstr (responses->str, "SIP/2.0 488 Not Acceptable Here\r\n"));
+  g_assert_nonnull (strstr (responses->str, "\r\nWarning: 399 "));
+  g_assert_nonnull (strstr (responses->str, "SRTP is required"));
+  /* Refused before it rang. */
+  g_assert_null (strstr (responses->str, "SIP/2.0 180"));
+  g_assert_true (dt_test_iterate_until (have_incoming, f, DEADLINE_S * 1000));
+  g_assert_cmpint (dt_call_get_end_reason (g_ptr_array_index (f->incoming, 0)), ==,
+                   DT_CALL_END_REASON_MEDIA_FAILED);
+  disconnect_account (f, bob);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -439,6 +771,11 @@ main (int   argc,
   ADD ("/helper-backend/echo", test_echo);
   ADD ("/helper-backend/voicemail", test_voicemail);
   ADD ("/helper-backend/unregistered-caller", test_unregistered_caller);
+  ADD ("/helper-backend/early-media", test_early_media);
+  ADD ("/helper-backend/srtp-optional-caller", test_srtp_optional_caller);
+  ADD ("/helper-backend/srtp-required-caller", test_srtp_required_caller);
+  ADD ("/helper-backend/srtp-between-accounts", test_srtp_between_accounts);
+  ADD ("/helper-backend/srtp-required-callee-wire", test_srtp_required_callee_wire);
 #undef ADD
 
   result = g_test_run ();
