@@ -1375,7 +1375,8 @@ on_b_ringing (DtSipDialog *dialog,
   Call *call = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!dt_sip_dialog_ring (call->a, sdp, &error))
+  /* 180 or 183, with early media SDP as it came (RFC 3261 §13.2.1). */
+  if (!dt_sip_dialog_progress (call->a, code, reason ? reason : "Ringing", sdp, &error))
     g_debug ("Ringing not relayed: %s", error->message);
 }
 

@@ -221,6 +221,11 @@ on_media_timeout (DtRtpSession *media,
 {
   DtSipCall *self = user_data;
 
+  /* Early media may fall silent while the call rings (an announcement
+   * that ended, a PBX that only opens the path): not a reason to give up
+   * before the answer. */
+  if (dt_call_get_state (DT_CALL (self)) == DT_CALL_STATE_RINGING)
+    return;
   abandon (self);
   end_call (self, DT_CALL_END_REASON_MEDIA_TIMEOUT, NULL);
 }
