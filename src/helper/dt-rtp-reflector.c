@@ -298,7 +298,8 @@ srtp_relay_new (const char  *suite,
 
   if (gst_element_set_state (relay->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "srtpdec and srtpenc do not start");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           "srtpdec and srtpenc do not start");
       return NULL;
     }
   for (guint i = 0; i < 2; i++)

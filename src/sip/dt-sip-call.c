@@ -473,6 +473,48 @@ take_early_answer (DtSipCall *self,
   apply_media (self);
 }
 
+/* An offer the account's SRTP policy cannot take is refused before it
+ * rings: RFC 3264 §6 and RFC 4568 §7.1.2 answer it 488, and the Warning
+ * (RFC 3261 §20.43) tells the caller's side why. */
+static gboolean
+check_offer_encryption (DtSipCall *self)
+{
+  g_autoptr(DtSdp) trial = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *warning;
+  const char *message;
+
+  trial = dt_sdp_create_answer (&self->caps, self->remote_offer, NULL, &error);
+  if (trial != NULL)
+    return TRUE;
+  if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_REQUIRED))
+    {
+      warning = "SRTP is required, but the offer has no usable a=crypto key (RFC 4568)";
+      message = _("The caller cannot encrypt the call (SRTP), which this account requires");
+    }
+  else if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_UNSUPPORTED)
+           && self->caps.srtp == DT_SDP_SRTP_OFF)
+    {
+      warning = "The offer requires SRTP, which is turned off here";
+      message = _("The caller requires an encrypted call (SRTP), which this account cannot "
+                  "make; allow encryption in the account settings");
+    }
+  else if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_UNSUPPORTED))
+    {
+      warning = "The offer requires SRTP with no crypto suite supported here";
+      message = _("The caller requires an encrypted call (SRTP) in a way Dialtone does not "
+                  "support");
+    }
+  else
+    {
+      return TRUE;   /* refused when answered, as before */
+    }
+  g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
+  dt_sip_dialog_reject_with_warning (self->dialog, 488, "Not Acceptable Here", 399, warning, NULL);
+  end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, message);
+  return FALSE;
+}
+
 /* --- dialog signals ----------------------------------------------------- */
 
 static void
@@ -504,7 +546,8 @@ on_answered (DtSipDialog *dialog,
   DtSdpNegotiated *negotiated = NULL;
 
   self->status_code = 200;
-  if (self->early_media && self->negotiated != NULL && (sdp == NULL || g_bytes_get_size (sdp) == 0))
+  if (self->early_media && self->negotiated != NULL
+      && (sdp == NULL || g_bytes_get_size (sdp) == 0))
     {
       /* The 2xx repeats nothing: the early session is the session. */
       set_state (self, DT_CALL_STATE_ACTIVE);
@@ -1180,41 +1223,6 @@ static void
 dt_sip_call_init (DtSipCall *self)
 {
   self->media_timeout_s = G_MAXUINT;
-}
-
-/* An offer the account's SRTP policy cannot take is refused before it
- * rings: RFC 3264 §6 and RFC 4568 §7.1.2 answer it 488, and the Warning
- * (RFC 3261 §20.43) tells the caller's side why. */
-static gboolean
-check_offer_encryption (DtSipCall *self)
-{
-  g_autoptr(DtSdp) trial = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *warning;
-  const char *message;
-
-  trial = dt_sdp_create_answer (&self->caps, self->remote_offer, NULL, &error);
-  if (trial != NULL)
-    return TRUE;
-  if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_REQUIRED))
-    {
-      warning = "SRTP is required, but the offer has no usable a=crypto key (RFC 4568)";
-      message = _("The caller cannot encrypt the call (SRTP), which this account requires");
-    }
-  else if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_UNSUPPORTED))
-    {
-      warning = "The offer requires SRTP, which is not possible here";
-      message = _("The caller requires an encrypted call (SRTP), which this account cannot "
-                  "make; allow encryption in the account settings");
-    }
-  else
-    {
-      return TRUE;   /* refused when answered, as before */
-    }
-  g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
-  dt_sip_dialog_reject_with_warning (self->dialog, 488, "Not Acceptable Here", 399, warning, NULL);
-  end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, message);
-  return FALSE;
 }
 
 /* --- public API -------------------------------------------------------- */
