@@ -33,6 +33,10 @@
  * by the kernel and reflected as received. */
 #define REFLECTOR_BUFFER_SIZE 2048
 #define SSRC_XOR 0x45434b4fu   /* "ECKO" */
+/* srtpdec keeps a crypto context for every SSRC it is shown, so a stranger
+ * sending from made-up SSRCs would make it grow: a caller has one source,
+ * and a few more are let through (a restart, a re-INVITE). */
+#define SRTP_MAX_SSRCS 8
 
 typedef struct
 {
@@ -54,6 +58,8 @@ typedef struct
   GstPad     *to_enc[2];
   GstPad     *from_enc[2];
   GstBuffer  *out;          /* what the last push brought out, or NULL */
+  guint32     ssrcs[SRTP_MAX_SSRCS];
+  guint       n_ssrcs;
   char       *suite;
   GBytes     *decrypt_key;
   GBytes     *encrypt_key;
@@ -310,7 +316,25 @@ srtp_relay_new (const char  *suite,
   return g_steal_pointer (&relay);
 }
 
-/* Pushes @data through @pad and returns what came out at the far end,
+/* Whether the SSRC at @at (RTP byte 8, RTCP byte 4, both in the clear
+ * with SRTP) is one of the few sources let through; a new one is taken
+ * while there is room. */
+static gboolean
+srtp_relay_knows_source (SrtpRelay    *relay,
+                         const guint8 *at)
+{
+  guint32 ssrc = ((guint32) at[0] << 24) | ((guint32) at[1] << 16) | ((guint32) at[2] << 8) | at[3];
+
+  for (guint i = 0; i < relay->n_ssrcs; i++)
+    if (relay->ssrcs[i] == ssrc)
+      return TRUE;
+  if (relay->n_ssrcs == SRTP_MAX_SSRCS)
+    return FALSE;
+  relay->ssrcs[relay->n_ssrcs++] = ssrc;
+  return TRUE;
+}
+
+/* Pushes @buffer through @pad and returns what came out at the far end,
  * synchronously, or NULL when the element dropped it (a packet that fails
  * authentication, RFC 3711 §3.3 step 5). */
 static GstBuffer *
@@ -384,6 +408,11 @@ resecure (DtRtpReflector *self,
   if (length < 12 || (packet[0] & 0xc0) != 0x80)
     return 0;
   kind = on_rtcp_port || (packet[1] >= 200 && packet[1] <= 206) ? 1 : 0;
+  if (!srtp_relay_knows_source (relay, packet + (kind == 0 ? 8 : 4)))
+    {
+      self->n_srtp_dropped++;
+      return 0;
+    }
   plain = srtp_relay_push (relay, relay->to_dec[kind], gst_buffer_new_memdup (packet, length));
   if (plain == NULL)
     {
