@@ -51,6 +51,7 @@ struct _DtSipEndpoint
   char              *codec;            /* offer only this one, or NULL */
   DtSdpSrtpPolicy    srtp;             /* the backend's floor */
   GStrv              srtp_suites;      /* offer and take only these, or NULL */
+  gboolean           sdes_warned;
 
   char              *aor;
   char              *domain;
@@ -207,6 +208,16 @@ call_caps (DtSipEndpoint *self)
     }
   self->caps.srtp = MAX (policy, self->srtp);
   self->caps.srtp_suites = (const char *const *) self->srtp_suites;
+  /* RFC 4568 §8.3: SDES keys travel in the SDP, readable by anyone who
+   * sees signalling that TLS does not protect. The person asked for it;
+   * say so once. */
+  if (self->caps.srtp != DT_SDP_SRTP_OFF && !self->sdes_warned && self->next_hop != NULL
+      && dt_sip_peer_get_kind (self->next_hop) != DT_SIP_TRANSPORT_TLS)
+    {
+      g_message ("Account %s: SRTP keys go over signalling without TLS",
+                 dt_account_get_id (self->account));
+      self->sdes_warned = TRUE;
+    }
   return &self->caps;
 }
 
