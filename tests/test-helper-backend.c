@@ -9,12 +9,15 @@
  * Early media (183 with SDP) plays while the call rings. Each account's
  * media encryption: optional SRTP with peers that can and cannot encrypt,
  * required SRTP refused either way with a reason, and a 488 with a
- * Warning on the wire.
+ * Warning on the wire. The echo's SRTP on the wire: what comes back is
+ * from another SSRC and under the echo's own key.
  */
 
 #include "config.h"
 
 #include <string.h>
+
+#include <gst/check/gstharness.h>
 
 #include "dt-sdp.h"
 #include "dt-sip-backend.h"
@@ -740,6 +743,315 @@ test_srtp_required_callee_wire (Fixture       *f,
   disconnect_account (f, bob);
 }
 
+static GSocket *
+loopback_socket (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                  G_SOCKET_PROTOCOL_UDP, &error);
+
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  return socket;
+}
+
+static guint16
+socket_port (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+}
+
+static void
+send_text (GSocket    *socket,
+           guint16     port,
+           const char *text)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) to = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+
+  g_socket_send_to (socket, to, text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The next datagram on @socket, within the deadline (the helper is
+ * another process: nothing here needs the main loop). */
+static GBytes *
+receive_datagram (GSocket *socket)
+{
+  g_autoptr(GError) error = NULL;
+  char buffer[4096];
+  gssize n;
+
+  g_assert_true (g_socket_condition_timed_wait (socket, G_IO_IN,
+                                                DEADLINE_S * G_USEC_PER_SEC, NULL, &error));
+  g_assert_no_error (error);
+  n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  return g_bytes_new (buffer, (gsize) n);
+}
+
+/* The value of header @name in @message, up to the end of its line. */
+static char *
+header_value (const char *message,
+              const char *name)
+{
+  g_autofree char *needle = g_strdup_printf ("\r\n%s: ", name);
+  const char *start = strstr (message, needle);
+
+  g_assert_nonnull (start);
+  start += strlen (needle);
+  return g_strndup (start, strcspn (start, "\r\n"));
+}
+
+static GstCaps *
+on_harness_request_key (GstElement *srtpdec,
+                        guint       ssrc,
+                        gpointer    user_data)
+{
+  GBytes *key = user_data;
+  g_autoptr(GstBuffer) buffer = gst_buffer_new_memdup (g_bytes_get_data (key, NULL),
+                                                       g_bytes_get_size (key));
+
+  return gst_caps_new_simple ("application/x-srtp",
+                              "srtp-key", GST_TYPE_BUFFER, buffer,
+                              "srtp-cipher", G_TYPE_STRING, "aes-128-icm",
+                              "srtp-auth", G_TYPE_STRING, "hmac-sha1-80",
+                              "srtcp-cipher", G_TYPE_STRING, "aes-128-icm",
+                              "srtcp-auth", G_TYPE_STRING, "hmac-sha1-80",
+                              NULL);
+}
+
+/* srtpenc wants its key before it starts, srtpdec asks for keys itself:
+ * @key is one or the other. */
+static GstHarness *
+srtp_harness (const char *factory,
+              GBytes     *key)
+{
+  gboolean encoder = g_str_equal (factory, "srtpenc");
+  GstElement *element = gst_element_factory_make (factory, NULL);
+  GstHarness *harness;
+
+  g_assert_nonnull (element);
+  if (encoder)
+    {
+      g_autoptr(GstBuffer) buffer = gst_buffer_new_memdup (g_bytes_get_data (key, NULL),
+                                                           g_bytes_get_size (key));
+
+      g_object_set (element, "key", buffer, NULL);
+    }
+  else
+    {
+      g_signal_connect (element, "request-key", G_CALLBACK (on_harness_request_key), key);
+    }
+  harness = gst_harness_new_with_element (element, encoder ? "rtp_sink_0" : "rtp_sink",
+                                          encoder ? "rtp_src_0" : "rtp_src");
+  gst_object_unref (element);
+  gst_harness_set_src_caps_str (harness, encoder ? "application/x-rtp" : "application/x-srtp");
+  return harness;
+}
+
+/* The echo with SRTP, seen on the wire (RFC 3711, RFC 4568). The test is
+ * the caller: its INVITE offers a key, its packets are encrypted with it
+ * by GStreamer's srtpenc, and what comes back must be from another SSRC
+ * (the caller's, changed), unreadable with the caller's key, and decrypt
+ * with the key in the echo's answer to exactly what was sent. */
+static void
+test_srtp_echo_wire (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const DtSdpCodec pcmu = { "PCMU", 8000, 1, NULL, 0 };
+  static const char *const suites[] = { "AES_CM_128_HMAC_SHA1_80", NULL };
+  enum { N_PACKETS = 5, PAYLOAD = 160 };
+  const guint32 ssrc = 0x11223344;
+  g_autoptr(GSocket) sip = loopback_socket ();
+  g_autoptr(GSocket) rtp = loopback_socket ();
+  g_autoptr(GSocket) rtcp = loopback_socket ();
+  g_autoptr(DtSdp) offer = NULL;
+  g_autoptr(DtSdp) answer = NULL;
+  g_autoptr(DtSdpNegotiated) negotiated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) final = NULL;
+  g_autoptr(GInetAddress) echo_ip = NULL;
+  g_autoptr(GSocketAddress) echo_rtp = NULL;
+  g_autofree char *sdp = NULL;
+  g_autofree char *invite = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *contact = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *ack = NULL;
+  g_autofree char *bye = NULL;
+  g_autofree char *response = NULL;
+  GstHarness *encrypt;
+  GstHarness *decrypt;
+  GstHarness *wrong;
+  DtSdpCaps caps = { 0 };
+  const char *body;
+  JsonObject *ended;
+  guint16 sip_port = socket_port (sip);
+
+  caps.codecs = &pcmu;
+  caps.n_codecs = 1;
+  caps.srtp = DT_SDP_SRTP_REQUIRED;
+  caps.srtp_suites = suites;
+  caps.address = "127.0.0.1";
+  caps.port = socket_port (rtp);
+  caps.rtcp_port = socket_port (rtcp);
+  caps.direction = DT_SDP_DIRECTION_SENDRECV;
+  offer = dt_sdp_create_offer (&caps, &error);
+  g_assert_no_error (error);
+  sdp = dt_sdp_to_string (offer);
+  invite = g_strdup_printf ("INVITE sip:echo@127.0.0.1:%u SIP/2.0\r\n"
+                            "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKsrtpwire1\r\n"
+                            "Max-Forwards: 70\r\n"
+                            "From: <sip:tester@127.0.0.1>;tag=srtpwire\r\n"
+                            "To: <sip:echo@127.0.0.1>\r\n"
+                            "Call-ID: srtp-wire@127.0.0.1\r\n"
+                            "CSeq: 1 INVITE\r\n"
+                            "Contact: <sip:tester@127.0.0.1:%u>\r\n"
+                            "Content-Type: application/sdp\r\n"
+                            "Content-Length: %zu\r\n"
+                            "\r\n%s",
+                            f->helper->port, sip_port, sip_port, strlen (sdp), sdp);
+  send_text (sip, f->helper->port, invite);
+  do
+    {
+      g_clear_pointer (&final, g_bytes_unref);
+      g_clear_pointer (&response, g_free);
+      final = receive_datagram (sip);
+      response = g_strndup (g_bytes_get_data (final, NULL), g_bytes_get_size (final));
+    }
+  while (g_str_has_prefix (response, "SIP/2.0 1"));
+  g_assert_true (g_str_has_prefix (response, "SIP/2.0 200 "));
+
+  /* RFC 3261 §13.2.2.4: the 2xx's ACK goes to its Contact. */
+  to = header_value (response, "To");
+  contact = header_value (response, "Contact");
+  target = g_strndup (strchr (contact, '<') + 1, strcspn (strchr (contact, '<') + 1, ">"));
+  ack = g_strdup_printf ("ACK %s SIP/2.0\r\n"
+                         "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKsrtpwire2\r\n"
+                         "Max-Forwards: 70\r\n"
+                         "From: <sip:tester@127.0.0.1>;tag=srtpwire\r\n"
+                         "To: %s\r\n"
+                         "Call-ID: srtp-wire@127.0.0.1\r\n"
+                         "CSeq: 1 ACK\r\n"
+                         "Content-Length: 0\r\n\r\n",
+                         target, sip_port, to);
+  send_text (sip, f->helper->port, ack);
+
+  body = strstr (response, "\r\n\r\n");
+  g_assert_nonnull (body);
+  answer = dt_sdp_parse (body + 4, -1, &error);
+  g_assert_no_error (error);
+  negotiated = dt_sdp_negotiate (offer, answer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (negotiated->srtp_suite, ==, "AES_CM_128_HMAC_SHA1_80");
+  g_assert_false (g_bytes_equal (negotiated->local_key, negotiated->remote_key));
+  echo_ip = g_inet_address_new_from_string (negotiated->remote_address);
+  echo_rtp = g_inet_socket_address_new (echo_ip, (guint16) negotiated->remote_port);
+
+  encrypt = srtp_harness ("srtpenc", negotiated->local_key);
+  decrypt = srtp_harness ("srtpdec", negotiated->remote_key);
+  wrong = srtp_harness ("srtpdec", negotiated->local_key);
+
+  for (guint i = 0; i < N_PACKETS; i++)
+    {
+      guint8 plain[12 + PAYLOAD];
+      g_autoptr(GstBuffer) sent = NULL;
+      g_autoptr(GstBuffer) secured = NULL;
+      g_autoptr(GstBuffer) opened = NULL;
+      g_autoptr(GstBuffer) refused = NULL;
+      g_autoptr(GBytes) back = NULL;
+      const guint8 *wire;
+      gsize wire_length, sent_length;
+      guint8 out[12 + PAYLOAD];
+      guint32 back_ssrc;
+
+      /* RFC 3550 §5.1: V=2, PCMU, then sequence, timestamp and SSRC. */
+      plain[0] = 0x80;
+      plain[1] = 0;
+      plain[2] = (guint8) ((1000 + i) >> 8);
+      plain[3] = (guint8) ((1000 + i) & 0xff);
+      plain[4] = 0;
+      plain[5] = 0;
+      plain[6] = (guint8) ((160 * i) >> 8);
+      plain[7] = (guint8) ((160 * i) & 0xff);
+      plain[8] = ssrc >> 24;
+      plain[9] = (ssrc >> 16) & 0xff;
+      plain[10] = (ssrc >> 8) & 0xff;
+      plain[11] = ssrc & 0xff;
+      for (guint k = 0; k < PAYLOAD; k++)
+        plain[12 + k] = (guint8) (k * 7 + i);
+
+      g_assert_cmpint (gst_harness_push (encrypt, gst_buffer_new_memdup (plain, sizeof plain)),
+                       ==, GST_FLOW_OK);
+      sent = gst_harness_try_pull (encrypt);
+      g_assert_nonnull (sent);
+      sent_length = gst_buffer_get_size (sent);
+      /* RFC 3711 §3.1: the 80-bit tag follows the payload. */
+      g_assert_cmpuint (sent_length, ==, sizeof plain + 10);
+      {
+        GstMapInfo map;
+
+        g_assert_true (gst_buffer_map (sent, &map, GST_MAP_READ));
+        g_socket_send_to (rtp, echo_rtp, (const char *) map.data, map.size, NULL, &error);
+        g_assert_no_error (error);
+        gst_buffer_unmap (sent, &map);
+      }
+
+      back = receive_datagram (rtp);
+      wire = g_bytes_get_data (back, &wire_length);
+      g_assert_cmpuint (wire_length, ==, sent_length);
+      back_ssrc = ((guint32) wire[8] << 24) | ((guint32) wire[9] << 16)
+                  | ((guint32) wire[10] << 8) | wire[11];
+      g_assert_cmphex (back_ssrc, !=, ssrc);
+      g_assert_cmphex (back_ssrc, ==, ssrc ^ 0x45434b4fu);
+      /* Not the caller's own ciphertext, nor plain text. */
+      g_assert_cmpint (gst_buffer_memcmp (sent, 12, wire + 12, PAYLOAD), !=, 0);
+      g_assert_cmpint (memcmp (plain + 12, wire + 12, PAYLOAD), !=, 0);
+
+      g_assert_cmpint (gst_harness_push (wrong, gst_buffer_new_memdup (wire, wire_length)), ==,
+                       GST_FLOW_OK);
+      refused = gst_harness_try_pull (wrong);
+      g_assert_null (refused);
+
+      g_assert_cmpint (gst_harness_push (decrypt, gst_buffer_new_memdup (wire, wire_length)), ==,
+                       GST_FLOW_OK);
+      opened = gst_harness_try_pull (decrypt);
+      g_assert_nonnull (opened);
+      g_assert_cmpuint (gst_buffer_get_size (opened), ==, sizeof plain);
+      gst_buffer_extract (opened, 0, out, sizeof out);
+      /* What was sent, from the echo's SSRC. */
+      g_assert_cmpmem (out, 8, plain, 8);
+      g_assert_cmpmem (out + 12, PAYLOAD, plain + 12, PAYLOAD);
+    }
+
+  gst_harness_teardown (encrypt);
+  gst_harness_teardown (decrypt);
+  gst_harness_teardown (wrong);
+
+  bye = g_strdup_printf ("BYE %s SIP/2.0\r\n"
+                         "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKsrtpwire3\r\n"
+                         "Max-Forwards: 70\r\n"
+                         "From: <sip:tester@127.0.0.1>;tag=srtpwire\r\n"
+                         "To: %s\r\n"
+                         "Call-ID: srtp-wire@127.0.0.1\r\n"
+                         "CSeq: 2 BYE\r\n"
+                         "Content-Length: 0\r\n\r\n",
+                         target, sip_port, to);
+  send_text (sip, f->helper->port, bye);
+  ended = dt_test_helper_wait_event (f->helper, "call-ended");
+  g_assert_cmpstr (json_object_get_string_member (ended, "reason"), ==, "caller hung up");
+  g_assert_cmpint (json_object_get_int_member (ended, "reflected"), ==, N_PACKETS);
+  g_assert_cmpint (json_object_get_int_member (ended, "srtp-dropped"), ==, 0);
+  json_object_unref (ended);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -751,6 +1063,7 @@ main (int   argc,
   int result;
 
   g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
 
   script = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "make-test-certs.sh", NULL);
   cert_dir = g_dir_make_tmp ("dialtone-certs-XXXXXX", &error);
@@ -776,6 +1089,7 @@ main (int   argc,
   ADD ("/helper-backend/srtp-required-caller", test_srtp_required_caller);
   ADD ("/helper-backend/srtp-between-accounts", test_srtp_between_accounts);
   ADD ("/helper-backend/srtp-required-callee-wire", test_srtp_required_callee_wire);
+  ADD ("/helper-backend/srtp-echo-wire", test_srtp_echo_wire);
 #undef ADD
 
   result = g_test_run ();
