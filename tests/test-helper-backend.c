@@ -963,7 +963,6 @@ test_srtp_echo_wire (Fixture       *f,
     {
       guint8 plain[12 + PAYLOAD];
       g_autoptr(GstBuffer) sent = NULL;
-      g_autoptr(GstBuffer) secured = NULL;
       g_autoptr(GstBuffer) opened = NULL;
       g_autoptr(GstBuffer) refused = NULL;
       g_autoptr(GBytes) back = NULL;

@@ -281,39 +281,56 @@ test_echo_srtp_each_suite (Fixture       *f,
     }
 }
 
-/* RFC 3261 §13.2.1: `early` answers 183 with SDP, echoes for two seconds,
- * then sends 200. The caller hears its tone back while the call still
- * rings, and on after the answer. */
+/* RFC 3261 §13.2.1 and RFC 3960 §3.1: `early` answers 183 with SDP,
+ * echoes for two seconds from ports of its early media, then sends 200
+ * with an answer on other ports (and, for SRTP, another key). The caller
+ * hears its tone back while the call still rings, and after the answer
+ * from where the 200 says. Two calls at once: RTP and SRTP. */
 static void
 test_early_media (Fixture       *f,
                   gconstpointer  data)
 {
   g_autofree char *uri = g_strdup_printf ("sip:early@127.0.0.1:%u", f->helper->port);
-  g_autofree char *wav = g_build_filename (f->dir, "early.wav", NULL);
-  g_autoptr(JsonObject) summary = NULL;
-  g_autoptr(GError) error = NULL;
-  DtTestWav recording = { 0 };
-  double answered_at;
+  Run *runs[2];
+  char *wavs[2];
 
-  summary = finish_call (start_call (uri, "--tone", "440", "--record", wav, "--duration", "3",
-                                     NULL));
-  g_assert_cmpstr (json_object_get_string_member (summary, "result"), ==, "ok");
-  /* Answered after the early media, which carried audio both ways. */
-  g_assert_cmpint (json_object_get_int_member (summary, "setup_ms"), >=, 1900);
-  g_assert_cmpint (json_object_get_int_member (summary, "early_media_packets"), >, 20);
+  for (guint i = 0; i < 2; i++)
+    {
+      wavs[i] = g_strdup_printf ("%s/early-%s.wav", f->dir, i == 1 ? "srtp" : "rtp");
+      runs[i] = start_call (uri, "--tone", "440", "--record", wavs[i], "--duration", "3",
+                            i == 1 ? "--srtp" : NULL, NULL);
+    }
 
-  /* The recording starts with the early media and ends when the caller
-   * hangs up, 3 s after the answer: what comes before the last 3 s was
-   * heard while the call rang. */
-  g_assert_true (dt_test_wav_load (wav, &recording, &error));
-  g_assert_no_error (error);
-  answered_at = (double) recording.n_samples / recording.rate - 3.0;
-  dt_test_wav_clear (&recording);
-  g_test_message ("answered %.2f s into the recording", answered_at);
-  /* Less the hang-up's own delay at the end, a few tenths of a second. */
-  g_assert_cmpfloat (answered_at, >=, 1.3);
-  assert_tone (wav, 0.2, answered_at - 0.5);
-  assert_tone (wav, answered_at + 0.5, answered_at + 2.5);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) summary = finish_call (runs[i]);
+      g_autoptr(GError) error = NULL;
+      DtTestWav recording = { 0 };
+      double answered_at;
+
+      g_assert_cmpstr (json_object_get_string_member (summary, "result"), ==, "ok");
+      if (i == 1)
+        g_assert_cmpstr (json_object_get_string_member (summary, "srtp"), ==,
+                         "AES_CM_128_HMAC_SHA1_80");
+      /* Answered after the early media, which carried audio both ways. */
+      g_assert_cmpint (json_object_get_int_member (summary, "setup_ms"), >=, 1900);
+      g_assert_cmpint (json_object_get_int_member (summary, "early_media_packets"), >, 20);
+
+      /* The recording starts with the early media and ends when the
+       * caller hangs up, 3 s after the answer: what comes before the last
+       * 3 s was heard while the call rang. */
+      g_assert_true (dt_test_wav_load (wavs[i], &recording, &error));
+      g_assert_no_error (error);
+      answered_at = (double) recording.n_samples / recording.rate - 3.0;
+      dt_test_wav_clear (&recording);
+      g_test_message ("answered %.2f s into the recording", answered_at);
+      /* Less the hang-up's own delay at the end, a few tenths of a
+       * second. */
+      g_assert_cmpfloat (answered_at, >=, 1.3);
+      assert_tone (wavs[i], 0.2, answered_at - 0.5);
+      assert_tone (wavs[i], answered_at + 0.5, answered_at + 2.5);
+      g_free (wavs[i]);
+    }
 }
 
 /* Waits until the helper reports each of @users registered; events of

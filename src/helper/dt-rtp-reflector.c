@@ -70,6 +70,7 @@ struct _DtRtpReflector
   ReflectorSocket rtp;
   ReflectorSocket rtcp;
   gboolean        reflect;
+  guint32         ssrc_xor;
   guint64         n_reflected;
   SrtpRelay      *srtp;
   guint64         n_srtp_dropped;
@@ -349,11 +350,12 @@ srtp_relay_push (SrtpRelay *relay,
 }
 
 static void
-restamp_ssrc (guint8 *at)
+restamp_ssrc (guint8  *at,
+              guint32  ssrc_xor)
 {
   guint32 ssrc = ((guint32) at[0] << 24) | ((guint32) at[1] << 16) | ((guint32) at[2] << 8) | at[3];
 
-  ssrc ^= SSRC_XOR;
+  ssrc ^= ssrc_xor;
   at[0] = ssrc >> 24;
   at[1] = (ssrc >> 16) & 0xff;
   at[2] = (ssrc >> 8) & 0xff;
@@ -365,8 +367,9 @@ restamp_ssrc (guint8 *at)
  * them apart on a shared port by the payload type. Anything that is not
  * version 2 is reflected untouched. */
 static void
-restamp (guint8 *packet,
-         gsize   length)
+restamp (guint8  *packet,
+         gsize    length,
+         guint32  ssrc_xor)
 {
   if (length < 8 || (packet[0] & 0xc0) != 0x80)
     return;
@@ -378,13 +381,13 @@ restamp (guint8 *packet,
 
           if ((packet[offset] & 0xc0) != 0x80 || offset + size > length)
             return;
-          restamp_ssrc (packet + offset + 4);
+          restamp_ssrc (packet + offset + 4, ssrc_xor);
           offset += size;
         }
       return;
     }
   if (length >= 12)
-    restamp_ssrc (packet + 8);
+    restamp_ssrc (packet + 8, ssrc_xor);
 }
 
 /* SRTP in, SRTP out: decrypted with the caller's key, restamped, and
@@ -423,7 +426,7 @@ resecure (DtRtpReflector *self,
   if (size == 0 || size > REFLECTOR_BUFFER_SIZE - 64)
     return 0;
   gst_buffer_extract (plain, 0, packet, size);
-  restamp (packet, size);
+  restamp (packet, size, self->ssrc_xor);
   secured = srtp_relay_push (relay, relay->to_enc[kind], gst_buffer_new_memdup (packet, size));
   if (secured == NULL)
     return 0;
@@ -468,7 +471,7 @@ on_readable (GSocket      *socket,
         }
       else
         {
-          restamp (buffer, (gsize) n);
+          restamp (buffer, (gsize) n, rs->reflector->ssrc_xor);
         }
       if (g_socket_send_to (socket, from, (const char *) buffer, n, NULL, &error) == n)
         rs->reflector->n_reflected++;
@@ -543,6 +546,7 @@ dt_rtp_reflector_new (GInetAddress  *address,
 
   self = g_new0 (DtRtpReflector, 1);
   self->reflect = reflect;
+  self->ssrc_xor = SSRC_XOR;
   if (!reflector_socket_open (self, &self->rtp, address, error)
       || !reflector_socket_open (self, &self->rtcp, address, error))
     return NULL;
@@ -642,4 +646,23 @@ dt_rtp_reflector_get_n_srtp_dropped (DtRtpReflector *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->n_srtp_dropped;
+}
+
+/**
+ * dt_rtp_reflector_set_ssrc_xor:
+ * @ssrc_xor: what each SSRC is XORed with on the way back; not 0
+ *
+ * Two reflectors in one call (early media, then the answer's) give the
+ * caller two sources this way, as a gateway's announcement and the callee
+ * would be: one SSRC seen from a second address is a collision to an RTP
+ * stack (RFC 3550 §8.2).
+ */
+void
+dt_rtp_reflector_set_ssrc_xor (DtRtpReflector *self,
+                               guint32         ssrc_xor)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (ssrc_xor != 0);
+
+  self->ssrc_xor = ssrc_xor;
 }

@@ -28,6 +28,8 @@ gboolean        dt_rtp_reflector_set_srtp       (DtRtpReflector  *self,
                                                  GBytes          *encrypt_key,
                                                  GError         **error);
 guint64         dt_rtp_reflector_get_n_srtp_dropped (DtRtpReflector *self);
+void            dt_rtp_reflector_set_ssrc_xor   (DtRtpReflector  *self,
+                                                 guint32          ssrc_xor);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DtRtpReflector, dt_rtp_reflector_free)
 

@@ -27,8 +27,10 @@
  *   extensions do not, so that anonymous test calls work. `echo` and
  *   `9196` reflect RTP and RTCP to their source, SRTP too (SDES keys,
  *   RFC 4568: decrypted and encrypted again with a key of the echo's own);
- *   `early` sends 183 Session Progress with its answer, echoes that early
- *   media for two seconds, then answers 200 (RFC 3261 §13.2.1, RFC 3960);
+ *   `early` sends 183 Session Progress with an answer, echoes that early
+ *   media for two seconds, then answers 200 with a new answer on other
+ *   ports (and another SSRC), as a gateway does when the announcement
+ *   hands over to the callee (RFC 3261 §13.2.1, RFC 3960 §3.1);
  *   `plain` echoes but answers every offer without a key, even an RTP/SAVP
  *   one, as a peer that cannot encrypt does (for testing SRTP policies);
  *   `answer` accepts with SDP and drops the media (for load tests).
@@ -40,7 +42,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "dt-rtp-reflector.h"
 #include "dt-sdp.h"
@@ -57,6 +61,8 @@
 #define MAX_EXTENSION_CALL_S 3600
 /* How long `early` plays early media before it answers. */
 #define EARLY_MEDIA_MS 2000
+/* Its early media comes from a source of its own ("EARL"). */
+#define EARLY_SSRC_XOR 0x4541524cu
 
 enum {
   PROP_0,
@@ -136,7 +142,10 @@ struct _Call
   DtRtpReflector     *media;       /* echo and 9196 */
   DtSdp              *offer;       /* what the extension answered, for re-INVITEs */
   Extension           extension;
-  GBytes             *early_answer; /* `early`: the 183's SDP, for the 200 */
+  DtRtpReflector     *early_media;  /* `early`: the 183's ports, until the 200 */
+  GBytes             *early_offer;  /* `early`: the INVITE's offer, answered again */
+  guint64             early_reflected;
+  GBytes             *srtp_key;     /* ours, kept for every later answer */
   guint64             session_id;
   guint               status;
   guint               length_limit_id;
@@ -971,7 +980,9 @@ call_free (Call *call)
     dt_clock_remove (call->service->clock, call->length_limit_id);
   if (call->early_id != 0)
     dt_clock_remove (call->service->clock, call->early_id);
-  g_clear_pointer (&call->early_answer, g_bytes_unref);
+  g_clear_pointer (&call->early_media, dt_rtp_reflector_free);
+  g_clear_pointer (&call->early_offer, g_bytes_unref);
+  g_clear_pointer (&call->srtp_key, g_bytes_unref);
   if (call->media != NULL)
     call->service->n_reflectors--;
   g_free (call->call_id);
@@ -1005,7 +1016,11 @@ call_end (Call       *call,
   event_add_string (builder, "reason", reason);
   if (call->media != NULL)
     {
-      event_add_int (builder, "reflected", (gint64) dt_rtp_reflector_get_n_reflected (call->media));
+      event_add_int (builder, "reflected",
+                     (gint64) (dt_rtp_reflector_get_n_reflected (call->media)
+                               + call->early_reflected
+                               + (call->early_media
+                                  ? dt_rtp_reflector_get_n_reflected (call->early_media) : 0)));
       event_add_int (builder, "srtp-dropped",
                      (gint64) dt_rtp_reflector_get_n_srtp_dropped (call->media));
     }
@@ -1097,6 +1112,36 @@ static const DtSdpCodec known_codecs[] = {
   { "opus", 48000, 2, "useinbandfec=1", -1 },
 };
 
+/* RFC 4568 §7.1.4: later answers (the 200 after early media, re-INVITEs)
+ * send the same key again rather than rekey. */
+static void
+reuse_srtp_key (const char *suite,
+                guint8     *key_salt,
+                gsize       length,
+                gpointer    user_data)
+{
+  Call *call = user_data;
+  gsize size;
+  const guint8 *key = g_bytes_get_data (call->srtp_key, &size);
+
+  if (size == length)
+    {
+      memcpy (key_salt, key, length);
+      return;
+    }
+  /* Another suite, with another key length: a new key (RFC 3711 §8). */
+  for (gsize done = 0; done < length; )
+    {
+      gssize n = getrandom (key_salt + done, length - done, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        g_error ("No random bytes for an SRTP key: %s", g_strerror (errno));
+      done += (gsize) n;
+    }
+}
+
 static GBytes *
 extension_answer (Call          *call,
                   GBytes        *offer_bytes,
@@ -1113,7 +1158,8 @@ extension_answer (Call          *call,
   gsize text_length;
   g_autofree char *address = g_inet_address_to_string (self->address);
   DtSdpCaps caps = { 0 };
-  DtRtpReflector *media = call->media ? call->media : self->sink;
+  DtRtpReflector *media = call->early_media ? call->early_media
+                         : call->media ? call->media : self->sink;
 
   if (offer_bytes != NULL && g_bytes_get_size (offer_bytes) > 0)
     {
@@ -1192,6 +1238,11 @@ extension_answer (Call          *call,
           media_line->proto = g_strdup ("RTP/AVP");
         }
     }
+  if (call->srtp_key != NULL)
+    {
+      caps.key_func = reuse_srtp_key;
+      caps.key_func_data = call;
+    }
   caps.address = address;
   caps.port = dt_rtp_reflector_get_rtp_port (media);
   caps.rtcp_port = dt_rtp_reflector_get_rtcp_port (media);
@@ -1215,8 +1266,10 @@ extension_answer (Call          *call,
           media_line->proto = g_strdup (offered_proto);
         }
     }
-  if (call->media != NULL
-      && !dt_rtp_reflector_set_srtp (call->media, negotiated ? negotiated->srtp_suite : NULL,
+  if (negotiated != NULL && negotiated->local_key != NULL && call->srtp_key == NULL)
+    call->srtp_key = g_bytes_ref (negotiated->local_key);
+  if (media != self->sink
+      && !dt_rtp_reflector_set_srtp (media, negotiated ? negotiated->srtp_suite : NULL,
                                      negotiated ? negotiated->remote_key : NULL,
                                      negotiated ? negotiated->local_key : NULL, error))
     {
@@ -1261,16 +1314,31 @@ on_call_length_limit (gpointer user_data)
   call_end (call, 200, "maximum call length");
 }
 
-/* `early`: the early media is over, and the call is answered with the
- * same session (RFC 3261 §13.2.1: the 2xx repeats the preview's SDP). */
+/* `early`: the early media is over. Its ports close, and the 200 answers
+ * anew from the call's own, as a gateway's does once the callee takes
+ * over (RFC 3960 §3.1): the caller must follow the 2xx's SDP. */
 static void
 on_early_media_over (gpointer user_data)
 {
   Call *call = user_data;
+  g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
+  guint code = 0;
 
   call->early_id = 0;
-  if (!dt_sip_dialog_accept (call->a, call->early_answer, &error))
+  call->early_reflected += dt_rtp_reflector_get_n_reflected (call->early_media);
+  g_clear_pointer (&call->early_media, dt_rtp_reflector_free);
+  answer = extension_answer (call, call->early_offer, &code, &error);
+  if (answer == NULL)
+    {
+      g_debug ("Early media call not answered: %s", error->message);
+      g_signal_handlers_disconnect_by_data (call->a, call);
+      dt_sip_dialog_reject (call->a, code, code == 488 ? "Not Acceptable Here" : "Server Error",
+                            NULL);
+      call_end (call, code, error->message);
+      return;
+    }
+  if (!dt_sip_dialog_accept (call->a, answer, &error))
     {
       g_debug ("Early media call not answered: %s", error->message);
       g_signal_handlers_disconnect_by_data (call->a, call);
@@ -1303,11 +1371,18 @@ answer_extension (DtSipService *self,
   call->extension = extension;
   if (reflect)
     {
-      /* A socket pair per call, closed when the call ends. */
+      /* A socket pair per call, closed when the call ends; `early` has a
+       * second one for its early media (not for a late offer, which no
+       * provisional answer may carry). */
       call->media = dt_rtp_reflector_new (self->address, TRUE, &error);
       if (call->media != NULL)
         self->n_reflectors++;
-      if (call->media == NULL)
+      if (call->media != NULL && extension == EXTENSION_EARLY && sdp != NULL
+          && g_bytes_get_size (sdp) > 0)
+        call->early_media = dt_rtp_reflector_new (self->address, TRUE, &error);
+      if (call->early_media != NULL)
+        dt_rtp_reflector_set_ssrc_xor (call->early_media, EARLY_SSRC_XOR);
+      if (call->media == NULL || error != NULL)
         {
           g_message ("No media socket for the echo: %s", error->message);
           dt_sip_dialog_reject (dialog, 503, "Service Unavailable", NULL);
@@ -1342,7 +1417,7 @@ answer_extension (DtSipService *self,
   /* On the stack's clock: one main loop source for every call's limit. */
   call->length_limit_id = dt_clock_add (self->clock, MAX_EXTENSION_CALL_S * 1000,
                                         on_call_length_limit, call);
-  if (extension == EXTENSION_EARLY && sdp != NULL && g_bytes_get_size (sdp) > 0)
+  if (call->early_media != NULL)
     {
       /* No 100rel (RFC 3262): an unreliable 183 with the answer, which
        * the caller takes as a preview. */
@@ -1354,7 +1429,7 @@ answer_extension (DtSipService *self,
           return;
         }
       call->status = 183;
-      call->early_answer = g_steal_pointer (&answer);
+      call->early_offer = g_bytes_ref (sdp);
       call->early_id = dt_clock_add (self->clock, EARLY_MEDIA_MS, on_early_media_over, call);
       return;
     }

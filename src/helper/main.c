@@ -334,7 +334,7 @@ serve (int    argc,
   g_option_context_set_description (context,
                                     "SIP extensions, reachable without an account:\n"
                                     "  echo, 9196  send back what they hear (SRTP too)\n"
-                                    "  early       183 with two seconds of early media, then 200\n"
+                                    "  early       183 with two seconds of early media, then 200 on other ports\n"
                                     "  plain       echo that never encrypts (answers without keys)\n"
                                     "  answer      answer and drop the media\n");
   g_option_context_add_main_entries (context, entries, NULL);
