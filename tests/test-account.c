@@ -21,8 +21,10 @@ test_account_properties (void)
   g_autoptr(DtAccount) fresh = dt_account_new (NULL, "sip");
   guint n_notifies = 0;
   DtTransport transport;
+  DtMediaEncryption encryption;
 
   g_assert_cmpstr (dt_account_get_id (account), ==, "abc-123");
+  g_assert_cmpint (dt_account_get_media_encryption (account), ==, DT_MEDIA_ENCRYPTION_OFF);
   g_assert_cmpstr (dt_account_get_protocol (account), ==, "sip");
   g_assert_true (g_uuid_string_is_valid (dt_account_get_id (fresh)));
   g_assert_true (dt_account_get_enabled (account));
@@ -36,16 +38,19 @@ test_account_properties (void)
   dt_account_set_transport (account, DT_TRANSPORT_TLS);
   dt_account_set_display_name (account, "Alice");
   dt_account_set_enabled (account, FALSE);
-  g_assert_cmpuint (n_notifies, ==, 5);
+  dt_account_set_media_encryption (account, DT_MEDIA_ENCRYPTION_REQUIRED);
+  g_assert_cmpuint (n_notifies, ==, 6);
 
   /* Setting the same value again notifies nothing. */
   dt_account_set_identity (account, "sip:alice@example.com");
   dt_account_set_transport (account, DT_TRANSPORT_TLS);
   dt_account_set_enabled (account, FALSE);
-  g_assert_cmpuint (n_notifies, ==, 5);
+  dt_account_set_media_encryption (account, DT_MEDIA_ENCRYPTION_REQUIRED);
+  g_assert_cmpuint (n_notifies, ==, 6);
 
-  g_object_get (account, "transport", &transport, NULL);
+  g_object_get (account, "transport", &transport, "media-encryption", &encryption, NULL);
   g_assert_cmpint (transport, ==, DT_TRANSPORT_TLS);
+  g_assert_cmpint (encryption, ==, DT_MEDIA_ENCRYPTION_REQUIRED);
   g_assert_cmpstr (dt_account_get_server (account), ==, "proxy.example.com:5061");
   g_assert_false (dt_account_get_enabled (account));
 

@@ -95,6 +95,7 @@ test_settings_accounts (void)
   dt_account_set_identity (account, "sip:alice@example.com");
   dt_account_set_server (account, "sip.example.com");
   dt_account_set_transport (account, DT_TRANSPORT_TCP);
+  dt_account_set_media_encryption (account, DT_MEDIA_ENCRYPTION_OPTIONAL);
   dt_account_set_display_name (account, "Alice");
 
   /* The first account becomes the default. */
@@ -113,6 +114,17 @@ test_settings_accounts (void)
   g_assert_cmpstr (dt_account_get_identity (found), ==, "sip:alice@example.com");
   g_assert_cmpstr (dt_account_get_server (found), ==, "sip.example.com");
   g_assert_cmpint (dt_account_get_transport (found), ==, DT_TRANSPORT_TCP);
+  g_assert_cmpint (dt_account_get_media_encryption (found), ==, DT_MEDIA_ENCRYPTION_OPTIONAL);
+  {
+    g_autofree char *path = g_strdup_printf ("%s/accounts/%s/", OBJECT_PATH, id);
+    g_autoptr(GSettings) stored = g_settings_new_with_path (APPLICATION_ID ".Account", path);
+    g_autofree char *nick = g_settings_get_string (stored, "media-encryption");
+
+    /* Stored under the schema's nick, which the enum's nick must match. */
+    g_assert_cmpstr (nick, ==, "optional");
+  }
+  g_assert_cmpint (dt_account_get_media_encryption (dt_settings_find_account (
+                     reread, dt_account_get_id (second))), ==, DT_MEDIA_ENCRYPTION_OFF);
   g_assert_cmpstr (dt_account_get_display_name (found), ==, "Alice");
   g_assert_true (dt_account_get_enabled (found));
   g_assert_false (dt_account_get_enabled (dt_settings_find_account (reread,
@@ -121,6 +133,8 @@ test_settings_accounts (void)
   /* A change made through one instance shows in the other. */
   dt_account_set_display_name (found, "Alice at home");
   g_assert_cmpstr (dt_account_get_display_name (account), ==, "Alice at home");
+  dt_account_set_media_encryption (found, DT_MEDIA_ENCRYPTION_REQUIRED);
+  g_assert_cmpint (dt_account_get_media_encryption (account), ==, DT_MEDIA_ENCRYPTION_REQUIRED);
 }
 
 static void

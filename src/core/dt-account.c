@@ -26,6 +26,7 @@ enum {
   PROP_IDENTITY,
   PROP_SERVER,
   PROP_TRANSPORT,
+  PROP_MEDIA_ENCRYPTION,
   PROP_DISPLAY_NAME,
   PROP_ENABLED,
   PROP_STATE,
@@ -47,6 +48,7 @@ struct _DtAccount
   char           *identity;
   char           *server;
   DtTransport     transport;
+  DtMediaEncryption media_encryption;
   char           *display_name;
   gboolean        enabled;
 
@@ -96,6 +98,9 @@ dt_account_get_property (GObject    *object,
       break;
     case PROP_TRANSPORT:
       g_value_set_enum (value, self->transport);
+      break;
+    case PROP_MEDIA_ENCRYPTION:
+      g_value_set_enum (value, self->media_encryption);
       break;
     case PROP_DISPLAY_NAME:
       g_value_set_string (value, self->display_name);
@@ -147,6 +152,9 @@ dt_account_set_property (GObject      *object,
       break;
     case PROP_TRANSPORT:
       dt_account_set_transport (self, g_value_get_enum (value));
+      break;
+    case PROP_MEDIA_ENCRYPTION:
+      dt_account_set_media_encryption (self, g_value_get_enum (value));
       break;
     case PROP_DISPLAY_NAME:
       dt_account_set_display_name (self, g_value_get_string (value));
@@ -234,6 +242,16 @@ dt_account_class_init (DtAccountClass *klass)
   props[PROP_TRANSPORT] =
     g_param_spec_enum ("transport", NULL, NULL,
                        DT_TYPE_TRANSPORT, DT_TRANSPORT_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * DtAccount:media-encryption:
+   *
+   * Whether the account's calls encrypt their media: off, when the other
+   * side can, or always.
+   */
+  props[PROP_MEDIA_ENCRYPTION] =
+    g_param_spec_enum ("media-encryption", NULL, NULL,
+                       DT_TYPE_MEDIA_ENCRYPTION, DT_MEDIA_ENCRYPTION_OFF,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   props[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL,
@@ -379,6 +397,39 @@ dt_account_set_transport (DtAccount   *self,
 
   self->transport = transport;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TRANSPORT]);
+}
+
+/**
+ * dt_account_get_media_encryption:
+ *
+ * Returns: what the account's calls ask for their media
+ */
+DtMediaEncryption
+dt_account_get_media_encryption (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), DT_MEDIA_ENCRYPTION_OFF);
+
+  return self->media_encryption;
+}
+
+/**
+ * dt_account_set_media_encryption:
+ * @encryption: off, optional or required
+ *
+ * Takes effect from the account's next call.
+ */
+void
+dt_account_set_media_encryption (DtAccount         *self,
+                                 DtMediaEncryption  encryption)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+  g_return_if_fail (encryption <= DT_MEDIA_ENCRYPTION_REQUIRED);
+
+  if (self->media_encryption == encryption)
+    return;
+
+  self->media_encryption = encryption;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MEDIA_ENCRYPTION]);
 }
 
 /**

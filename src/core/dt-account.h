@@ -31,6 +31,24 @@ typedef enum {
   DT_TRANSPORT_TLS,
 } DtTransport;
 
+/**
+ * DtMediaEncryption:
+ * @DT_MEDIA_ENCRYPTION_OFF: plain media; a peer that requires encryption
+ *   is refused
+ * @DT_MEDIA_ENCRYPTION_OPTIONAL: encrypt when the other side can, else
+ *   go on unencrypted (for SIP: SDES keys offered with RTP/AVP)
+ * @DT_MEDIA_ENCRYPTION_REQUIRED: encrypt or do not call (for SIP:
+ *   RTP/SAVP; an offer or answer without a key ends the call)
+ *
+ * What an account asks of a call's media. Each protocol maps it to its own
+ * means (SDES-SRTP for SIP); WebRTC-based protocols always encrypt.
+ */
+typedef enum {
+  DT_MEDIA_ENCRYPTION_OFF,
+  DT_MEDIA_ENCRYPTION_OPTIONAL,
+  DT_MEDIA_ENCRYPTION_REQUIRED,
+} DtMediaEncryption;
+
 #define DT_TYPE_ACCOUNT (dt_account_get_type ())
 G_DECLARE_FINAL_TYPE (DtAccount, dt_account, DT, ACCOUNT, GObject)
 
@@ -48,6 +66,9 @@ void            dt_account_set_server         (DtAccount  *self,
 DtTransport     dt_account_get_transport      (DtAccount  *self);
 void            dt_account_set_transport      (DtAccount  *self,
                                                DtTransport transport);
+DtMediaEncryption dt_account_get_media_encryption (DtAccount       *self);
+void            dt_account_set_media_encryption (DtAccount         *self,
+                                                 DtMediaEncryption  encryption);
 const char     *dt_account_get_display_name   (DtAccount  *self);
 void            dt_account_set_display_name   (DtAccount  *self,
                                                const char *display_name);

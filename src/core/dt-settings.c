@@ -108,6 +108,8 @@ account_load (const char *id)
   g_settings_bind (settings, "identity", account, "identity", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "server", account, "server", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "transport", account, "transport", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "media-encryption", account, "media-encryption",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "display-name", account, "display-name", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "enabled", account, "enabled", G_SETTINGS_BIND_DEFAULT);
 
@@ -558,6 +560,7 @@ dt_settings_remove_account (DtSettings *self,
   g_settings_unbind (account, "identity");
   g_settings_unbind (account, "server");
   g_settings_unbind (account, "transport");
+  g_settings_unbind (account, "media-encryption");
   g_settings_unbind (account, "display-name");
   g_settings_unbind (account, "enabled");
 

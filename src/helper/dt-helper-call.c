@@ -18,6 +18,7 @@
 #include "dt-audio-config.h"
 #include "dt-helper-call.h"
 #include "dt-sip-backend.h"
+#include "dt-sip-call.h"
 
 #define DEFAULT_DURATION_S 5
 /* RFC 4733 §2.5.1.5 leaves the length to the sender; 100 ms tones with
@@ -38,6 +39,7 @@ typedef struct
   guint          dtmf_next;
   gint64         dial_time;
   gint64         established_time;
+  gint64         early_packets;    /* received while ringing (early media), or -1 */
   guint          duration_timer;
   guint          dtmf_timer;
   char          *error;
@@ -51,6 +53,18 @@ finish (CallRun    *run,
   if (error != NULL && run->error == NULL)
     run->error = g_strdup (error);
   g_main_loop_quit (run->loop);
+}
+
+/* The SDES suite the call's media was encrypted with, or NULL for RTP. */
+static const char *
+srtp_suite_of (DtCall *call)
+{
+  const DtSdpNegotiated *negotiated;
+
+  if (call == NULL || !DT_SIP_IS_CALL (call))
+    return NULL;
+  negotiated = dt_sip_call_get_negotiated (DT_SIP_CALL (call));
+  return negotiated ? negotiated->srtp_suite : NULL;
 }
 
 static void
@@ -87,6 +101,10 @@ print_summary (CallRun *run)
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "codec");
   json_builder_add_string_value (builder, stats ? dt_call_stats_get_codec (stats) : NULL);
+  json_builder_set_member_name (builder, "srtp");
+  json_builder_add_string_value (builder, srtp_suite_of (run->call));
+  json_builder_set_member_name (builder, "early_media_packets");
+  json_builder_add_int_value (builder, MAX (run->early_packets, 0));
   json_builder_set_member_name (builder, "packets_sent");
   json_builder_add_int_value (builder, stats ? (gint64) dt_call_stats_get_packets_sent (stats) : 0);
   json_builder_set_member_name (builder, "packets_received");
@@ -164,6 +182,10 @@ on_call_state (DtCall     *call,
     case DT_CALL_STATE_ACTIVE:
       if (run->established_time == 0)
         {
+          /* RFC 3261 §13.2.1: what came with a 180/183 before the answer. */
+          if (DT_SIP_IS_CALL (call) && dt_sip_call_get_media (DT_SIP_CALL (call)) != NULL)
+            run->early_packets =
+              (gint64) dt_call_stats_get_packets_received (dt_call_get_stats (call));
           run->established_time = g_get_monotonic_time ();
           run->duration_timer = g_timeout_add_seconds (run->duration_s, on_duration_over, run);
           if (run->dtmf != NULL && run->dtmf[0] != '\0')
@@ -341,6 +363,7 @@ dt_helper_call_main (int    argc,
   g_autofree char *record = NULL;
   g_autofree char *codec = NULL;
   g_autofree char *dtmf = NULL;
+  g_autofree char *srtp_suite = NULL;
   double tone = 0;
   int duration = DEFAULT_DURATION_S;
   gboolean answer = FALSE;
@@ -365,6 +388,8 @@ dt_helper_call_main (int    argc,
       "DIGITS" },
     { "codec", 0, 0, G_OPTION_ARG_STRING, &codec, "Offer only opus, G722, PCMU or PCMA", "NAME" },
     { "srtp", 0, 0, G_OPTION_ARG_NONE, &srtp, "Require SRTP (SDES keys)", NULL },
+    { "srtp-suite", 0, 0, G_OPTION_ARG_STRING, &srtp_suite,
+      "Offer only this SDES suite: AES_CM_128_HMAC_SHA1_80 or AES_CM_128_HMAC_SHA1_32", "NAME" },
     { NULL }
   };
   GOptionContext *context;
@@ -407,9 +432,17 @@ dt_helper_call_main (int    argc,
     }
   if (codec != NULL && !dt_sip_backend_codec_is_known (codec))
     return usage_error (context, "--codec %s: opus, G722, PCMU or PCMA", codec);
+  if (srtp_suite != NULL && g_strcmp0 (srtp_suite, "AES_CM_128_HMAC_SHA1_80") != 0
+      && g_strcmp0 (srtp_suite, "AES_CM_128_HMAC_SHA1_32") != 0)
+    return usage_error (context,
+                        "--srtp-suite %s: AES_CM_128_HMAC_SHA1_80 or AES_CM_128_HMAC_SHA1_32",
+                        srtp_suite);
+  if (srtp_suite != NULL && !srtp)
+    return usage_error (context, "--srtp-suite goes with --srtp");
   g_option_context_free (context);
 
   run.loop = g_main_loop_new (NULL, FALSE);
+  run.early_packets = -1;
   run.answer = answer;
   run.duration_s = (guint) duration;
   run.dtmf = g_strdup (dtmf);
@@ -467,8 +500,12 @@ dt_helper_call_main (int    argc,
   dt_sip_backend_set_registration_enabled (run.backend, password != NULL);
   if (codec != NULL)
     dt_sip_backend_set_codec (run.backend, codec);
-  if (srtp)
-    dt_sip_backend_set_srtp_policy (run.backend, DT_SDP_SRTP_REQUIRED);
+  if (srtp_suite != NULL)
+    {
+      const char *suites[] = { srtp_suite, NULL };
+
+      dt_sip_backend_set_srtp_suites (run.backend, suites);
+    }
   if (ca_file != NULL)
     {
       g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &error);
@@ -487,6 +524,8 @@ dt_helper_call_main (int    argc,
   if (server != NULL)
     dt_account_set_server (run.account, server);
   dt_account_set_transport (run.account, account_transport);
+  if (srtp)
+    dt_account_set_media_encryption (run.account, DT_MEDIA_ENCRYPTION_REQUIRED);
   dt_sip_backend_set_password (run.backend, "helper", password ? password : "");
 
   sigint = g_unix_signal_add (SIGINT, on_quit_signal, &run);

@@ -24,8 +24,15 @@
  *   event rather than a new 401, so that a client with a bad password
  *   stops at once.
  * - Calls to users need credentials (a 407 challenge); calls to the
- *   extensions `echo`, `9196` and `answer` do not, so that anonymous test
- *   calls work. `echo` and `9196` reflect RTP and RTCP to their source;
+ *   extensions do not, so that anonymous test calls work. `echo` and
+ *   `9196` reflect RTP and RTCP to their source, SRTP too (SDES keys,
+ *   RFC 4568: decrypted and encrypted again with a key of the echo's own);
+ *   `early` sends 183 Session Progress with an answer, echoes that early
+ *   media for two seconds, then answers 200 with a new answer on other
+ *   ports (and another SSRC), as a gateway does when the announcement
+ *   hands over to the callee (RFC 3261 §13.2.1, RFC 3960 §3.1);
+ *   `plain` echoes but answers every offer without a key, even an RTP/SAVP
+ *   one, as a peer that cannot encrypt does (for testing SRTP policies);
  *   `answer` accepts with SDP and drops the media (for load tests).
  * - MWI (RFC 3842, RFC 6665): SUBSCRIBE to one's own mailbox with
  *   `Event: message-summary`, answered 200 and followed by NOTIFYs.
@@ -35,7 +42,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "dt-rtp-reflector.h"
 #include "dt-sdp.h"
@@ -50,6 +59,10 @@
  * so that callers who never hang up cannot exhaust descriptors. */
 #define MAX_ECHO_CALLS 256
 #define MAX_EXTENSION_CALL_S 3600
+/* How long `early` plays early media before it answers. */
+#define EARLY_MEDIA_MS 2000
+/* Its early media comes from a source of its own ("EARL"). */
+#define EARLY_SSRC_XOR 0x4541524cu
 
 enum {
   PROP_0,
@@ -103,6 +116,13 @@ typedef struct
 
 typedef struct _Call Call;
 
+typedef enum {
+  EXTENSION_ECHO,
+  EXTENSION_EARLY,
+  EXTENSION_PLAIN,
+  EXTENSION_ANSWER,
+} Extension;
+
 typedef struct
 {
   DtSipService       *service;
@@ -121,9 +141,15 @@ struct _Call
   DtSipDialog        *b;           /* the callee's leg, for calls to users */
   DtRtpReflector     *media;       /* echo and 9196 */
   DtSdp              *offer;       /* what the extension answered, for re-INVITEs */
+  Extension           extension;
+  DtRtpReflector     *early_media;  /* `early`: the 183's ports, until the 200 */
+  GBytes             *early_offer;  /* `early`: the INVITE's offer, answered again */
+  guint64             early_reflected;
+  GBytes             *srtp_key;     /* ours, kept for every later answer */
   guint64             session_id;
   guint               status;
   guint               length_limit_id;
+  guint               early_id;
 };
 
 struct _DtSipService
@@ -791,6 +817,7 @@ send_notify (DtSipService *self,
   g_autofree char *contact = NULL;
   g_autofree char *state = NULL;
   g_autofree char *text = NULL;
+  gsize length;
   Slot *slot = slot_for_peer (self, sub->peer);
   User *user = find_user (self, sub->user);
   gint64 left = (sub->expires_at - g_get_monotonic_time ()) / G_USEC_PER_SEC;
@@ -820,7 +847,9 @@ send_notify (DtSipService *self,
                           "Message-Account: %s\r\n"
                           "Voice-Message: %u/%u (0/0)\r\n",
                           user->n_new > 0 ? "yes" : "no", user->aor, user->n_new, user->n_old);
-  body = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
+  /* The length first: the order arguments are evaluated in is open. */
+  length = strlen (text);
+  body = g_bytes_new_take (g_steal_pointer (&text), length);
   dt_sip_message_set_body (notify, "application/simple-message-summary", body);
 
   if (dt_sip_transaction_layer_send_request (dt_sip_user_agent_get_transaction_layer (slot->ua),
@@ -949,6 +978,11 @@ call_free (Call *call)
 {
   if (call->length_limit_id != 0)
     dt_clock_remove (call->service->clock, call->length_limit_id);
+  if (call->early_id != 0)
+    dt_clock_remove (call->service->clock, call->early_id);
+  g_clear_pointer (&call->early_media, dt_rtp_reflector_free);
+  g_clear_pointer (&call->early_offer, g_bytes_unref);
+  g_clear_pointer (&call->srtp_key, g_bytes_unref);
   if (call->media != NULL)
     call->service->n_reflectors--;
   g_free (call->call_id);
@@ -981,7 +1015,15 @@ call_end (Call       *call,
   event_add_int (builder, "status", status ? status : call->status);
   event_add_string (builder, "reason", reason);
   if (call->media != NULL)
-    event_add_int (builder, "reflected", (gint64) dt_rtp_reflector_get_n_reflected (call->media));
+    {
+      event_add_int (builder, "reflected",
+                     (gint64) (dt_rtp_reflector_get_n_reflected (call->media)
+                               + call->early_reflected
+                               + (call->early_media
+                                  ? dt_rtp_reflector_get_n_reflected (call->early_media) : 0)));
+      event_add_int (builder, "srtp-dropped",
+                     (gint64) dt_rtp_reflector_get_n_srtp_dropped (call->media));
+    }
   emit_event (self, builder);
 
   g_ptr_array_remove (self->calls, call);
@@ -1070,6 +1112,36 @@ static const DtSdpCodec known_codecs[] = {
   { "opus", 48000, 2, "useinbandfec=1", -1 },
 };
 
+/* RFC 4568 §7.1.4: later answers (the 200 after early media, re-INVITEs)
+ * send the same key again rather than rekey. */
+static void
+reuse_srtp_key (const char *suite,
+                guint8     *key_salt,
+                gsize       length,
+                gpointer    user_data)
+{
+  Call *call = user_data;
+  gsize size;
+  const guint8 *key = g_bytes_get_data (call->srtp_key, &size);
+
+  if (size == length)
+    {
+      memcpy (key_salt, key, length);
+      return;
+    }
+  /* Another suite, with another key length: a new key (RFC 3711 §8). */
+  for (gsize done = 0; done < length; )
+    {
+      gssize n = getrandom (key_salt + done, length - done, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        g_error ("No random bytes for an SRTP key: %s", g_strerror (errno));
+      done += (gsize) n;
+    }
+}
+
 static GBytes *
 extension_answer (Call          *call,
                   GBytes        *offer_bytes,
@@ -1079,11 +1151,15 @@ extension_answer (Call          *call,
   DtSipService *self = call->service;
   g_autoptr(DtSdp) offer = NULL;
   g_autoptr(DtSdp) answer = NULL;
+  g_autoptr(DtSdpNegotiated) negotiated = NULL;
   g_autoptr(GArray) codecs = g_array_new (FALSE, TRUE, sizeof (DtSdpCodec));
+  g_autofree char *offered_proto = NULL;
   g_autofree char *text = NULL;
+  gsize text_length;
   g_autofree char *address = g_inet_address_to_string (self->address);
   DtSdpCaps caps = { 0 };
-  DtRtpReflector *media = call->media ? call->media : self->sink;
+  DtRtpReflector *media = call->early_media ? call->early_media
+                         : call->media ? call->media : self->sink;
 
   if (offer_bytes != NULL && g_bytes_get_size (offer_bytes) > 0)
     {
@@ -1140,16 +1216,62 @@ extension_answer (Call          *call,
   caps.codecs = &g_array_index (codecs, DtSdpCodec, 0);
   caps.n_codecs = codecs->len;
   caps.dtmf = TRUE;
-  caps.srtp = DT_SDP_SRTP_OFF;
+  /* Best-effort SRTP (RFC 4568): an offer with a usable key is answered
+   * with one of ours. Not for a late offer, whose answer in the ACK the
+   * extensions do not read. */
+  caps.srtp = offer != NULL ? DT_SDP_SRTP_OPTIONAL : DT_SDP_SRTP_OFF;
+  if (offer != NULL && call->extension == EXTENSION_PLAIN)
+    {
+      /* A peer that cannot encrypt: it drops the keys and keeps the
+       * profile, answering RTP/SAVP with no a=crypto. */
+      caps.srtp = DT_SDP_SRTP_OFF;
+      for (guint m = 0; m < offer->media->len; m++)
+        {
+          DtSdpMedia *media_line = g_ptr_array_index (offer->media, m);
+
+          if (!g_str_equal (media_line->media, "audio"))
+            continue;
+          g_ptr_array_set_size (media_line->cryptos, 0);
+          if (offered_proto == NULL)
+            offered_proto = g_strdup (media_line->proto);
+          g_free (media_line->proto);
+          media_line->proto = g_strdup ("RTP/AVP");
+        }
+    }
+  if (call->srtp_key != NULL)
+    {
+      caps.key_func = reuse_srtp_key;
+      caps.key_func_data = call;
+    }
   caps.address = address;
   caps.port = dt_rtp_reflector_get_rtp_port (media);
   caps.rtcp_port = dt_rtp_reflector_get_rtcp_port (media);
   caps.username = "dialtone-helper";
   caps.session_id = call->session_id;
 
-  answer = offer ? dt_sdp_create_answer (&caps, offer, NULL, error)
+  answer = offer ? dt_sdp_create_answer (&caps, offer, &negotiated, error)
                  : dt_sdp_create_offer (&caps, error);
   if (answer == NULL)
+    {
+      *error_code = 488;
+      return NULL;
+    }
+  for (guint m = 0; offered_proto != NULL && m < answer->media->len; m++)
+    {
+      DtSdpMedia *media_line = g_ptr_array_index (answer->media, m);
+
+      if (g_str_equal (media_line->media, "audio"))
+        {
+          g_free (media_line->proto);
+          media_line->proto = g_strdup (offered_proto);
+        }
+    }
+  if (negotiated != NULL && negotiated->local_key != NULL && call->srtp_key == NULL)
+    call->srtp_key = g_bytes_ref (negotiated->local_key);
+  if (media != self->sink
+      && !dt_rtp_reflector_set_srtp (media, negotiated ? negotiated->srtp_suite : NULL,
+                                     negotiated ? negotiated->remote_key : NULL,
+                                     negotiated ? negotiated->local_key : NULL, error))
     {
       *error_code = 488;
       return NULL;
@@ -1160,7 +1282,8 @@ extension_answer (Call          *call,
   call->offer = dt_sdp_copy (answer);
 
   text = dt_sdp_to_string (answer);
-  return g_bytes_new_take (g_steal_pointer (&text), strlen (text));
+  text_length = strlen (text);
+  return g_bytes_new_take (g_steal_pointer (&text), text_length);
 }
 
 static void
@@ -1191,14 +1314,49 @@ on_call_length_limit (gpointer user_data)
   call_end (call, 200, "maximum call length");
 }
 
+/* `early`: the early media is over. Its ports close, and the 200 answers
+ * anew from the call's own, as a gateway's does once the callee takes
+ * over (RFC 3960 §3.1): the caller must follow the 2xx's SDP. */
+static void
+on_early_media_over (gpointer user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint code = 0;
+
+  call->early_id = 0;
+  call->early_reflected += dt_rtp_reflector_get_n_reflected (call->early_media);
+  g_clear_pointer (&call->early_media, dt_rtp_reflector_free);
+  answer = extension_answer (call, call->early_offer, &code, &error);
+  if (answer == NULL)
+    {
+      g_debug ("Early media call not answered: %s", error->message);
+      g_signal_handlers_disconnect_by_data (call->a, call);
+      dt_sip_dialog_reject (call->a, code, code == 488 ? "Not Acceptable Here" : "Server Error",
+                            NULL);
+      call_end (call, code, error->message);
+      return;
+    }
+  if (!dt_sip_dialog_accept (call->a, answer, &error))
+    {
+      g_debug ("Early media call not answered: %s", error->message);
+      g_signal_handlers_disconnect_by_data (call->a, call);
+      call_end (call, 500, error->message);
+      return;
+    }
+  call->status = 200;
+}
+
 static void
 answer_extension (DtSipService *self,
                   DtSipDialog  *dialog,
                   GBytes       *sdp,
-                  gboolean      reflect)
+                  Extension     extension)
 {
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean reflect = extension != EXTENSION_ANSWER;
   Call *call;
   guint code = 0;
 
@@ -1210,13 +1368,21 @@ answer_extension (DtSipService *self,
     }
 
   call = call_new (self, dialog);
+  call->extension = extension;
   if (reflect)
     {
-      /* A socket pair per call, closed when the call ends. */
+      /* A socket pair per call, closed when the call ends; `early` has a
+       * second one for its early media (not for a late offer, which no
+       * provisional answer may carry). */
       call->media = dt_rtp_reflector_new (self->address, TRUE, &error);
       if (call->media != NULL)
         self->n_reflectors++;
-      if (call->media == NULL)
+      if (call->media != NULL && extension == EXTENSION_EARLY && sdp != NULL
+          && g_bytes_get_size (sdp) > 0)
+        call->early_media = dt_rtp_reflector_new (self->address, TRUE, &error);
+      if (call->early_media != NULL)
+        dt_rtp_reflector_set_ssrc_xor (call->early_media, EARLY_SSRC_XOR);
+      if (call->media == NULL || error != NULL)
         {
           g_message ("No media socket for the echo: %s", error->message);
           dt_sip_dialog_reject (dialog, 503, "Service Unavailable", NULL);
@@ -1248,16 +1414,33 @@ answer_extension (DtSipService *self,
   g_signal_connect (dialog, "bye", G_CALLBACK (on_a_bye), call);
   g_signal_connect (dialog, "failed", G_CALLBACK (on_a_failed), call);
   g_signal_connect (dialog, "reinvite", G_CALLBACK (on_extension_reinvite), call);
+  /* On the stack's clock: one main loop source for every call's limit. */
+  call->length_limit_id = dt_clock_add (self->clock, MAX_EXTENSION_CALL_S * 1000,
+                                        on_call_length_limit, call);
+  if (call->early_media != NULL)
+    {
+      /* No 100rel (RFC 3262): an unreliable 183 with the answer, which
+       * the caller takes as a preview. */
+      if (!dt_sip_dialog_progress (dialog, 183, "Session Progress", answer, &error))
+        {
+          g_debug ("Early media not sent: %s", error->message);
+          g_signal_handlers_disconnect_by_data (dialog, call);
+          call_end (call, 500, error->message);
+          return;
+        }
+      call->status = 183;
+      call->early_offer = g_bytes_ref (sdp);
+      call->early_id = dt_clock_add (self->clock, EARLY_MEDIA_MS, on_early_media_over, call);
+      return;
+    }
   if (!dt_sip_dialog_accept (dialog, answer, &error))
     {
       g_debug ("Extension call not answered: %s", error->message);
+      g_signal_handlers_disconnect_by_data (dialog, call);
       call_end (call, 500, error->message);
       return;
     }
   call->status = 200;
-  /* On the stack's clock: one main loop source for every call's limit. */
-  call->length_limit_id = dt_clock_add (self->clock, MAX_EXTENSION_CALL_S * 1000,
-                                        on_call_length_limit, call);
 }
 
 /* The callee's leg of a call between users. */
@@ -1272,7 +1455,8 @@ on_b_ringing (DtSipDialog *dialog,
   Call *call = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!dt_sip_dialog_ring (call->a, sdp, &error))
+  /* 180 or 183, with early media SDP as it came (RFC 3261 §13.2.1). */
+  if (!dt_sip_dialog_progress (call->a, code, reason ? reason : "Ringing", sdp, &error))
     g_debug ("Ringing not relayed: %s", error->message);
 }
 
@@ -1436,12 +1620,22 @@ on_incoming (DtSipUserAgent *ua,
 
   if (g_strcmp0 (target, "echo") == 0 || g_strcmp0 (target, "9196") == 0)
     {
-      answer_extension (self, dialog, sdp, TRUE);
+      answer_extension (self, dialog, sdp, EXTENSION_ECHO);
+      return;
+    }
+  if (g_strcmp0 (target, "early") == 0)
+    {
+      answer_extension (self, dialog, sdp, EXTENSION_EARLY);
+      return;
+    }
+  if (g_strcmp0 (target, "plain") == 0)
+    {
+      answer_extension (self, dialog, sdp, EXTENSION_PLAIN);
       return;
     }
   if (g_strcmp0 (target, "answer") == 0)
     {
-      answer_extension (self, dialog, sdp, FALSE);
+      answer_extension (self, dialog, sdp, EXTENSION_ANSWER);
       return;
     }
 

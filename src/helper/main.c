@@ -331,6 +331,12 @@ serve (int    argc,
 
   context = g_option_context_new ("- run the embedded test servers");
   g_option_context_set_summary (context, "dialtone-helper serve [OPTION…]");
+  g_option_context_set_description (context,
+                                    "SIP extensions, reachable without an account:\n"
+                                    "  echo, 9196  send back what they hear (SRTP too)\n"
+                                    "  early       183 with two seconds of early media, then 200 on other ports\n"
+                                    "  plain       echo that never encrypts (answers without keys)\n"
+                                    "  answer      answer and drop the media\n");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (context, "%s", error->message);

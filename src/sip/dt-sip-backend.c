@@ -26,6 +26,7 @@ struct _DtSipBackend
   DtAudioConfig *audio;
   char         *codec;
   DtSdpSrtpPolicy srtp;
+  GStrv           srtp_suites;
   guint         retry_base;
 };
 
@@ -98,6 +99,7 @@ start_endpoint (DtSipBackend *self,
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
   dt_sip_endpoint_set_registration_enabled (endpoint, !self->no_registration);
   dt_sip_endpoint_set_media (endpoint, self->audio, self->codec, self->srtp);
+  dt_sip_endpoint_set_srtp_suites (endpoint, (const char * const *) self->srtp_suites);
   dt_sip_endpoint_set_network_monitor (endpoint, self->network_monitor);
   g_signal_connect (endpoint, "incoming-call", G_CALLBACK (on_endpoint_incoming), self);
   g_signal_connect (endpoint, "call-added", G_CALLBACK (on_endpoint_call_added), self);
@@ -328,6 +330,7 @@ dt_sip_backend_finalize (GObject *object)
 
   g_clear_pointer (&self->passwords, g_hash_table_unref);
   g_free (self->codec);
+  g_strfreev (self->srtp_suites);
 
   G_OBJECT_CLASS (dt_sip_backend_parent_class)->finalize (object);
 }
@@ -465,6 +468,11 @@ dt_sip_backend_codec_is_known (const char *codec)
 /**
  * dt_sip_backend_set_srtp_policy:
  * @policy: SRTP with SDES keys (RFC 4568): off, optional or required
+ *
+ * The least every account's calls use: each account's
+ * #DtAccount:media-encryption may ask for more, never for less. %DT_SDP_SRTP_OFF
+ * (the default) leaves it to the accounts. Applies to accounts connected
+ * from now on.
  */
 void
 dt_sip_backend_set_srtp_policy (DtSipBackend    *self,
@@ -473,6 +481,24 @@ dt_sip_backend_set_srtp_policy (DtSipBackend    *self,
   g_return_if_fail (DT_SIP_IS_BACKEND (self));
 
   self->srtp = policy;
+}
+
+/**
+ * dt_sip_backend_set_srtp_suites:
+ * @suites: (nullable) (array zero-terminated=1): the SDES crypto suites to
+ *   offer and accept, best first (`AES_CM_128_HMAC_SHA1_80`,
+ *   `AES_CM_128_HMAC_SHA1_32`), or %NULL for both
+ *
+ * Applies to accounts connected from now on.
+ */
+void
+dt_sip_backend_set_srtp_suites (DtSipBackend       *self,
+                                const char * const *suites)
+{
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  g_strfreev (self->srtp_suites);
+  self->srtp_suites = g_strdupv ((GStrv) suites);
 }
 
 /**

@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "dt-call-private.h"
 #include "dt-rtp-session.h"
 #include "dt-sip-call.h"
@@ -31,6 +33,8 @@ struct _DtSipCall
   DtSdp           *local_sdp;     /* the last offer or answer we sent */
   DtSdp           *remote_offer;  /* an incoming call's offer */
   DtSdpNegotiated *negotiated;
+  GStrv            srtp_suites;   /* caps.srtp_suites, copied */
+  gboolean         early_media;   /* media started from a provisional's SDP */
   guint            status_code;
   GTask           *answer_task;
   GTask           *hold_task;
@@ -151,7 +155,8 @@ take_caps (DtSipCall       *self,
   /* Held as a plain struct: only the codec table, which is static, and the
    * address, copied above, are pointed to. */
   self->caps.username = NULL;
-  self->caps.srtp_suites = NULL;
+  self->srtp_suites = g_strdupv ((GStrv) caps->srtp_suites);
+  self->caps.srtp_suites = (const char *const *) self->srtp_suites;
   self->caps.key_func = NULL;
   self->caps.key_func_data = NULL;
   if (self->caps.session_id == 0)
@@ -173,6 +178,8 @@ set_negotiated (DtSipCall       *self,
 }
 
 static void apply_media (DtSipCall *self);
+static void take_early_answer (DtSipCall *self,
+                               GBytes    *sdp);
 
 /* --- media --------------------------------------------------------------- */
 
@@ -204,6 +211,7 @@ on_media_dtmf (DtRtpSession *media,
 static void end_call (DtSipCall       *self,
                       DtCallEndReason  reason,
                       const char      *message);
+static void abandon  (DtSipCall       *self);
 
 /* Nothing arrived for the media timeout: the far end is gone without a
  * BYE (a crash, a network that went away). */
@@ -212,14 +220,17 @@ on_media_timeout (DtRtpSession *media,
                   gpointer      user_data)
 {
   DtSipCall *self = user_data;
-  g_autoptr(GError) error = NULL;
 
+  /* Early media may fall silent while the call rings (an announcement
+   * that ended, a PBX that only opens the path): not a reason to give up
+   * before the answer. */
+  if (dt_call_get_state (DT_CALL (self)) == DT_CALL_STATE_RINGING)
+    return;
   /* RFC 3264 §8.4: a far end holding the call may well send no music;
    * its silence then says nothing about whether it is still there. */
   if (self->negotiated != NULL && self->negotiated->direction != DT_SDP_DIRECTION_SENDRECV)
     return;
-  if (!dt_sip_dialog_bye (self->dialog, &error))
-    g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
+  abandon (self);
   end_call (self, DT_CALL_END_REASON_MEDIA_TIMEOUT, NULL);
 }
 
@@ -229,12 +240,27 @@ on_media_error (DtRtpSession *media,
                 gpointer      user_data)
 {
   DtSipCall *self = user_data;
-  g_autoptr(GError) bye_error = NULL;
 
   g_debug ("Call %s: audio failed: %s", dt_call_get_id (DT_CALL (self)), error->message);
-  if (!dt_sip_dialog_bye (self->dialog, &bye_error))
-    g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), bye_error->message);
+  abandon (self);
   end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, error->message);
+}
+
+/* Leaves a call whose audio cannot go on: BYE once confirmed, CANCEL while
+ * an outgoing call still rings with early media (RFC 3261 §9.1, §15). */
+static void
+abandon (DtSipCall *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean sent;
+
+  if (dt_call_get_direction (DT_CALL (self)) == DT_CALL_DIRECTION_OUTGOING
+      && dt_sip_dialog_get_state (self->dialog) != DT_SIP_DIALOG_STATE_CONFIRMED)
+    sent = dt_sip_dialog_cancel (self->dialog, &error);
+  else
+    sent = dt_sip_dialog_bye (self->dialog, &error);
+  if (!sent)
+    g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
 }
 
 static GInetSocketAddress *
@@ -296,11 +322,8 @@ apply_media (DtSipCall *self)
     }
   if (!ok)
     {
-      g_autoptr(GError) bye_error = NULL;
-
       g_debug ("Call %s: no audio: %s", dt_call_get_id (DT_CALL (self)), error->message);
-      if (!dt_sip_dialog_bye (self->dialog, &bye_error))
-        g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), bye_error->message);
+      abandon (self);
       end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, error->message);
       return;
     }
@@ -409,6 +432,96 @@ set_state (DtSipCall   *self,
     g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
 }
 
+/* Whether an answer failed offer/answer because it cannot be encrypted,
+ * while this side asked for SRTP. */
+static gboolean
+is_srtp_refusal (DtSipCall    *self,
+                 const GError *error)
+{
+  const DtSdpMedia *audio = NULL;
+
+  if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_REQUIRED))
+    return TRUE;
+  if (self->caps.srtp != DT_SDP_SRTP_REQUIRED || self->local_sdp == NULL
+      || !g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_BAD_ANSWER))
+    return FALSE;
+  /* A peer that cannot encrypt may answer RTP/AVP to our RTP/SAVP. */
+  for (guint i = 0; i < self->local_sdp->media->len && audio == NULL; i++)
+    if (g_str_equal (((DtSdpMedia *) g_ptr_array_index (self->local_sdp->media, i))->media,
+                     "audio"))
+      audio = g_ptr_array_index (self->local_sdp->media, i);
+  return audio != NULL && dt_sdp_media_is_secure (audio);
+}
+
+/* RFC 3261 §13.2.1 and RFC 3960 §3.1 (the gateway model): SDP in an
+ * unreliable provisional response previews the answer. The audio starts
+ * from it while the call still rings, sending too so that NAT bindings
+ * open, and the 2xx's SDP takes over. A preview that cannot be used is
+ * ignored: the final answer decides. */
+static void
+take_early_answer (DtSipCall *self,
+                   GBytes    *sdp)
+{
+  g_autoptr(DtSdp) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  DtSdpNegotiated *negotiated = NULL;
+
+  answer = sdp_from_bytes (sdp, &error);
+  if (answer != NULL)
+    negotiated = dt_sdp_negotiate (self->local_sdp, answer, &error);
+  if (negotiated == NULL)
+    {
+      g_debug ("Call %s: early media ignored: %s", dt_call_get_id (DT_CALL (self)),
+               error->message);
+      return;
+    }
+  self->early_media = TRUE;
+  set_negotiated (self, negotiated);
+  apply_media (self);
+}
+
+/* An offer the account's SRTP policy cannot take is refused before it
+ * rings: RFC 3264 §6 and RFC 4568 §7.1.2 answer it 488, and the Warning
+ * (RFC 3261 §20.43) tells the caller's side why. */
+static gboolean
+check_offer_encryption (DtSipCall *self)
+{
+  g_autoptr(DtSdp) trial = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *warning;
+  const char *message;
+
+  trial = dt_sdp_create_answer (&self->caps, self->remote_offer, NULL, &error);
+  if (trial != NULL)
+    return TRUE;
+  if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_REQUIRED))
+    {
+      warning = "SRTP is required, but the offer has no usable a=crypto key (RFC 4568)";
+      message = _("The caller cannot encrypt the call (SRTP), which this account requires");
+    }
+  else if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_UNSUPPORTED)
+           && self->caps.srtp == DT_SDP_SRTP_OFF)
+    {
+      warning = "The offer requires SRTP, which is turned off here";
+      message = _("The caller requires an encrypted call (SRTP), which this account cannot "
+                  "make; allow encryption in the account settings");
+    }
+  else if (g_error_matches (error, DT_SDP_ERROR, DT_SDP_ERROR_SRTP_UNSUPPORTED))
+    {
+      warning = "The offer requires SRTP with no crypto suite supported here";
+      message = _("The caller requires an encrypted call (SRTP) in a way Dialtone does not "
+                  "support");
+    }
+  else
+    {
+      return TRUE;   /* refused when answered, as before */
+    }
+  g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
+  dt_sip_dialog_reject_with_warning (self->dialog, 488, "Not Acceptable Here", 399, warning, NULL);
+  end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, message);
+  return FALSE;
+}
+
 /* --- dialog signals ----------------------------------------------------- */
 
 static void
@@ -419,10 +532,14 @@ on_ringing (DtSipDialog *dialog,
             gpointer     user_data)
 {
   DtSipCall *self = user_data;
+  DtCallState state = dt_call_get_state (DT_CALL (self));
 
   self->status_code = code;
-  if (dt_call_get_state (DT_CALL (self)) == DT_CALL_STATE_DIALING)
-    set_state (self, DT_CALL_STATE_RINGING);
+  if (state != DT_CALL_STATE_DIALING && state != DT_CALL_STATE_RINGING)
+    return;
+  set_state (self, DT_CALL_STATE_RINGING);
+  if (sdp != NULL && g_bytes_get_size (sdp) > 0)
+    take_early_answer (self, sdp);
 }
 
 static void
@@ -436,19 +553,34 @@ on_answered (DtSipDialog *dialog,
   DtSdpNegotiated *negotiated = NULL;
 
   self->status_code = 200;
+  if (self->early_media && self->negotiated != NULL
+      && (sdp == NULL || g_bytes_get_size (sdp) == 0))
+    {
+      /* The 2xx repeats nothing: the early session is the session. */
+      set_state (self, DT_CALL_STATE_ACTIVE);
+      apply_media (self);
+      return;
+    }
   answer = sdp_from_bytes (sdp, &error);
   if (answer != NULL)
     negotiated = dt_sdp_negotiate (self->local_sdp, answer, &error);
   if (negotiated == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("The answer cannot be used: %s",
-                                                  error->message);
+      g_autofree char *message = NULL;
 
-      /* RFC 3264 §5 leaves no way to refuse an answer but ending the call. */
+      if (is_srtp_refusal (self, error))
+        message = g_strdup (_("The other side cannot encrypt the call (SRTP), "
+                              "which this account requires"));
+      else
+        message = g_strdup_printf ("The answer cannot be used: %s", error->message);
+      g_debug ("Call %s: %s", dt_call_get_id (DT_CALL (self)), error->message);
+      /* RFC 3264 §5 leaves no way to refuse an answer but ending the call:
+       * the dialog has ACKed the 2xx (§13.2.2.4), and BYE follows. */
       dt_sip_dialog_bye (self->dialog, NULL);
       end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, message);
       return;
     }
+  /* Same session as the early one, or updated where the 2xx differs. */
   set_negotiated (self, negotiated);
   set_state (self, DT_CALL_STATE_ACTIVE);
   apply_media (self);
@@ -461,8 +593,15 @@ on_failed (DtSipDialog *dialog,
            gpointer     user_data)
 {
   DtSipCall *self = user_data;
-  g_autofree char *message = g_strdup_printf ("%u %s", code, reason ? reason : "");
+  g_autofree char *message = NULL;
 
+  /* RFC 3264 §6 / RFC 4568 §7.1.2: a 488 to an RTP/SAVP offer is most
+   * often a peer that cannot do SRTP. */
+  if (code == 488 && self->caps.srtp == DT_SDP_SRTP_REQUIRED)
+    message = g_strdup_printf (_("The other side cannot encrypt the call (SRTP), or has no "
+                                 "codec in common (%u %s)"), code, reason ? reason : "");
+  else
+    message = g_strdup_printf ("%u %s", code, reason ? reason : "");
   self->status_code = code;
   end_call (self, end_reason_for_status (self, code), message);
 }
@@ -1046,6 +1185,7 @@ dt_sip_call_finalize (GObject *object)
   DtSipCall *self = DT_SIP_CALL (object);
 
   g_free (self->address);
+  g_strfreev (self->srtp_suites);
   g_clear_pointer (&self->local_sdp, dt_sdp_free);
   g_clear_pointer (&self->remote_offer, dt_sdp_free);
   g_clear_pointer (&self->negotiated, dt_sdp_negotiated_free);
@@ -1200,6 +1340,8 @@ dt_sip_call_new_incoming (DtSipDialog     *dialog,
           return g_steal_pointer (&self);
         }
     }
+  if (self->remote_offer != NULL && !check_offer_encryption (self))
+    return g_steal_pointer (&self);
   if (!bind_rtp (self, &error))
     {
       dt_sip_dialog_reject (dialog, 500, NULL, NULL);

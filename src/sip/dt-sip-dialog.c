@@ -2000,15 +2000,37 @@ dt_sip_dialog_ring (DtSipDialog  *self,
                     GBytes       *sdp,
                     GError      **error)
 {
-  g_autoptr(DtSipMessage) ringing = NULL;
+  return dt_sip_dialog_progress (self, 180, "Ringing", sdp, error);
+}
+
+/**
+ * dt_sip_dialog_progress:
+ * @code: a provisional status, 101–199 (180 Ringing, 183 Session Progress)
+ * @reason: the reason phrase
+ * @sdp: (nullable): early media SDP (RFC 3261 §13.3.1.1)
+ *
+ * Sends an unreliable provisional response with our tag, making the dialog
+ * early (§12.1.1).
+ *
+ * Returns: %TRUE if sent
+ */
+gboolean
+dt_sip_dialog_progress (DtSipDialog  *self,
+                        guint         code,
+                        const char   *reason,
+                        GBytes       *sdp,
+                        GError      **error)
+{
+  g_autoptr(DtSipMessage) response = NULL;
 
   g_return_val_if_fail (DT_SIP_IS_DIALOG (self), FALSE);
+  g_return_val_if_fail (code > 100 && code < 200 && reason != NULL, FALSE);
 
   if (!check_answerable (self, error))
     return FALSE;
 
-  ringing = build_uas_response (self, 180, "Ringing", sdp);
-  if (!dt_sip_transaction_respond (self->server_tx, ringing, error))
+  response = build_uas_response (self, code, reason, sdp);
+  if (!dt_sip_transaction_respond (self->server_tx, response, error))
     return FALSE;
   set_state (self, DT_SIP_DIALOG_STATE_EARLY);
   return TRUE;
@@ -2070,6 +2092,58 @@ dt_sip_dialog_reject (DtSipDialog  *self,
     return FALSE;
 
   response = build_uas_response (self, code, reason, NULL);
+  sent = dt_sip_transaction_respond (self->server_tx, response, error);
+  set_state (self, DT_SIP_DIALOG_STATE_TERMINATED);
+  return sent;
+}
+
+/**
+ * dt_sip_dialog_reject_with_warning:
+ * @code: a final status, 300–699
+ * @reason: the reason phrase
+ * @warn_code: the RFC 3261 §20.43 warn-code (3xx), such as 399 for others
+ * @warn_text: what went wrong, for a person reading the response
+ *
+ * Like dt_sip_dialog_reject(), with a Warning header naming this agent, so
+ * that the caller's side can tell a person why (a 488 because SRTP is
+ * required, say).
+ *
+ * Returns: %TRUE if sent
+ */
+gboolean
+dt_sip_dialog_reject_with_warning (DtSipDialog  *self,
+                                   guint         code,
+                                   const char   *reason,
+                                   guint         warn_code,
+                                   const char   *warn_text,
+                                   GError      **error)
+{
+  g_autoptr(DtSipMessage) response = NULL;
+  g_autoptr(GString) warning = NULL;
+  gboolean sent;
+
+  g_return_val_if_fail (DT_SIP_IS_DIALOG (self), FALSE);
+  g_return_val_if_fail (code >= 300 && code <= 699 && reason != NULL, FALSE);
+  g_return_val_if_fail (warn_code >= 300 && warn_code <= 399 && warn_text != NULL, FALSE);
+
+  if (!check_answerable (self, error))
+    return FALSE;
+
+  /* §20.43: warn-code SP warn-agent SP quoted warn-text; the agent is our
+   * sent-by, and the text's quotes and backslashes are escaped. */
+  warning = g_string_new (NULL);
+  g_string_append_printf (warning, "%u %s \"", warn_code, self->ua->sent_by);
+  for (const char *p = warn_text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (warning, '\\');
+      if ((guchar) *p >= 0x20)
+        g_string_append_c (warning, *p);
+    }
+  g_string_append_c (warning, '"');
+
+  response = build_uas_response (self, code, reason, NULL);
+  dt_sip_message_append_header (response, "Warning", warning->str);
   sent = dt_sip_transaction_respond (self->server_tx, response, error);
   set_state (self, DT_SIP_DIALOG_STATE_TERMINATED);
   return sent;

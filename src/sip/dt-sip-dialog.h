@@ -116,12 +116,23 @@ gboolean               dt_sip_dialog_send_request             (DtSipDialog      
 gboolean               dt_sip_dialog_ring                     (DtSipDialog            *self,
                                                                GBytes                 *sdp,
                                                                GError                **error);
+gboolean               dt_sip_dialog_progress                 (DtSipDialog            *self,
+                                                               guint                   code,
+                                                               const char             *reason,
+                                                               GBytes                 *sdp,
+                                                               GError                **error);
 gboolean               dt_sip_dialog_accept                   (DtSipDialog            *self,
                                                                GBytes                 *sdp,
                                                                GError                **error);
 gboolean               dt_sip_dialog_reject                   (DtSipDialog            *self,
                                                                guint                   code,
                                                                const char             *reason,
+                                                               GError                **error);
+gboolean               dt_sip_dialog_reject_with_warning      (DtSipDialog            *self,
+                                                               guint                   code,
+                                                               const char             *reason,
+                                                               guint                   warn_code,
+                                                               const char             *warn_text,
                                                                GError                **error);
 gboolean               dt_sip_dialog_challenge                (DtSipDialog            *self,
                                                                guint                   code,

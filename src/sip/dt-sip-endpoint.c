@@ -49,7 +49,9 @@ struct _DtSipEndpoint
   gboolean           no_registration;
   DtAudioConfig     *audio;
   char              *codec;            /* offer only this one, or NULL */
-  DtSdpSrtpPolicy    srtp;
+  DtSdpSrtpPolicy    srtp;             /* the backend's floor */
+  GStrv              srtp_suites;      /* offer and take only these, or NULL */
+  gboolean           sdes_warned;
 
   char              *aor;
   char              *domain;
@@ -183,6 +185,42 @@ on_call_refer (DtSipCall  *call,
   return DT_CALL (referred);
 }
 
+/* The account's DtAccount:media-encryption as SDES-SRTP (RFC 4568), read
+ * for each call so that a change applies from the next one; the backend's
+ * policy is a floor (`dialtone-helper call --srtp`). */
+static const DtSdpCaps *
+call_caps (DtSipEndpoint *self)
+{
+  DtSdpSrtpPolicy policy;
+
+  switch (dt_account_get_media_encryption (self->account))
+    {
+    case DT_MEDIA_ENCRYPTION_REQUIRED:
+      policy = DT_SDP_SRTP_REQUIRED;
+      break;
+    case DT_MEDIA_ENCRYPTION_OPTIONAL:
+      policy = DT_SDP_SRTP_OPTIONAL;
+      break;
+    case DT_MEDIA_ENCRYPTION_OFF:
+    default:
+      policy = DT_SDP_SRTP_OFF;
+      break;
+    }
+  self->caps.srtp = MAX (policy, self->srtp);
+  self->caps.srtp_suites = (const char *const *) self->srtp_suites;
+  /* RFC 4568 §8.3: SDES keys travel in the SDP, readable by anyone who
+   * sees signalling that TLS does not protect. The person asked for it;
+   * say so once. */
+  if (self->caps.srtp != DT_SDP_SRTP_OFF && !self->sdes_warned && self->next_hop != NULL
+      && dt_sip_peer_get_kind (self->next_hop) != DT_SIP_TRANSPORT_TLS)
+    {
+      g_message ("Account %s: SRTP keys go over signalling without TLS",
+                 dt_account_get_id (self->account));
+      self->sdes_warned = TRUE;
+    }
+  return &self->caps;
+}
+
 static void
 on_incoming (DtSipUserAgent *ua,
              DtSipDialog    *dialog,
@@ -192,8 +230,8 @@ on_incoming (DtSipUserAgent *ua,
   DtSipEndpoint *self = user_data;
   g_autoptr(DtSipCall) call = NULL;
 
-  call = dt_sip_call_new_incoming (dialog, offer, dt_account_get_id (self->account), &self->caps,
-                                   self->audio);
+  call = dt_sip_call_new_incoming (dialog, offer, dt_account_get_id (self->account),
+                                   call_caps (self), self->audio);
   track_call (self, call);
   g_signal_emit (self, signals[INCOMING_CALL], 0, call);
 }
@@ -533,6 +571,7 @@ dt_sip_endpoint_finalize (GObject *object)
   g_free (self->domain);
   g_free (self->media_address);
   g_free (self->codec);
+  g_strfreev (self->srtp_suites);
   g_clear_pointer (&self->calls, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dt_sip_endpoint_parent_class)->finalize (object);
@@ -717,7 +756,8 @@ dt_sip_endpoint_set_registration_enabled (DtSipEndpoint *self,
  *   the defaults (the DIALTONE_AUDIO_* variables, else the system's devices)
  * @codec: (nullable): the one codec to offer ("opus", "G722", "PCMU",
  *   "PCMA"), or %NULL for all, Opus first
- * @srtp: the SRTP policy (RFC 4568 SDES keys)
+ * @srtp: the least SRTP policy (RFC 4568 SDES keys) for every call; the
+ *   account's #DtAccount:media-encryption can ask for more
  *
  * Takes effect at the next start.
  */
@@ -733,6 +773,24 @@ dt_sip_endpoint_set_media (DtSipEndpoint   *self,
   g_free (self->codec);
   self->codec = g_strdup (codec);
   self->srtp = srtp;
+}
+
+/**
+ * dt_sip_endpoint_set_srtp_suites:
+ * @suites: (nullable) (array zero-terminated=1): the SDES crypto suites to
+ *   offer and accept, best first, or %NULL for Dialtone's default
+ *   (`AES_CM_128_HMAC_SHA1_80`, then `AES_CM_128_HMAC_SHA1_32`)
+ *
+ * Takes effect from the next call.
+ */
+void
+dt_sip_endpoint_set_srtp_suites (DtSipEndpoint      *self,
+                                 const char * const *suites)
+{
+  g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
+
+  g_strfreev (self->srtp_suites);
+  self->srtp_suites = g_strdupv ((GStrv) suites);
 }
 
 /**
@@ -1000,7 +1058,7 @@ dt_sip_endpoint_dial (DtSipEndpoint  *self,
     from = g_strdup_printf ("<%s>", self->aor);
 
   call = dt_sip_call_new_outgoing (self->ua, dt_account_get_id (self->account), from, target,
-                                   &self->caps, self->audio, error);
+                                   call_caps (self), self->audio, error);
   if (call == NULL)
     return NULL;
   track_call (self, call);

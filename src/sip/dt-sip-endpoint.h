@@ -43,6 +43,8 @@ void               dt_sip_endpoint_set_media         (DtSipEndpoint        *self
                                                       DtAudioConfig        *audio,
                                                       const char           *codec,
                                                       DtSdpSrtpPolicy       srtp);
+void               dt_sip_endpoint_set_srtp_suites   (DtSipEndpoint        *self,
+                                                      const char * const   *suites);
 gboolean           dt_sip_endpoint_codec_is_known    (const char           *codec);
 void               dt_sip_endpoint_set_network_monitor (DtSipEndpoint     *self,
                                                         GNetworkMonitor   *monitor);
