@@ -1051,6 +1051,95 @@ test_srtp_echo_wire (Fixture       *f,
   json_object_unref (ended);
 }
 
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+run_for (guint ms)
+{
+  dt_test_iterate_until (never, NULL, ms);
+}
+
+/* The far end answered and then sent nothing: after the media timeout
+ * (2 s here, as a person could set it) the call is hung up with a BYE and
+ * says why. `answer` takes a call and drops its media. */
+static void
+test_media_timeout (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) call = NULL;
+  JsonObject *ended;
+  gint64 active_at;
+  double silent_s;
+
+  dt_sip_backend_set_media_timeout (f->backend, 2);
+  connect_account (f, alice);
+  call = dial_extension (f, alice, "answer");
+  wait_call_state (call, DT_CALL_STATE_ACTIVE);
+  active_at = g_get_monotonic_time ();
+  wait_call_state (call, DT_CALL_STATE_ENDED);
+  silent_s = (g_get_monotonic_time () - active_at) / (double) G_USEC_PER_SEC;
+  g_test_message ("hung up after %.2f s without audio", silent_s);
+  g_assert_cmpfloat (silent_s, >=, 1.9);
+  g_assert_cmpfloat (silent_s, <, 6.0);
+  g_assert_cmpint (dt_call_get_end_reason (call), ==, DT_CALL_END_REASON_MEDIA_TIMEOUT);
+  ended = dt_test_helper_wait_event (f->helper, "call-ended");
+  g_assert_cmpstr (json_object_get_string_member (ended, "reason"), ==, "caller hung up");
+  json_object_unref (ended);
+  disconnect_account (f, alice);
+}
+
+/* RFC 3264 §8.4: bob holds the call and sends nothing (no music on hold);
+ * alice's side, which hears nothing, must not take the silence for a far
+ * end that went away, however short the media timeout. Resumed, the call
+ * goes on both ways. */
+static void
+test_held_call_outlasts_media_timeout (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtAccount) bob = make_account (f, "bob", "bobpass", DT_TRANSPORT_UDP);
+  Result hold = { 0 };
+  Result resume = { 0 };
+  CallPair pair;
+  guint64 received;
+
+  dt_sip_backend_set_media_timeout (f->backend, 2);
+  connect_account (f, alice);
+  connect_account (f, bob);
+  pair = call_bob (f, alice);
+  wait_call_state (pair.outgoing, DT_CALL_STATE_ACTIVE);
+
+  dt_call_hold_async (pair.incoming, TRUE, NULL, on_call_done, &hold);
+  wait_done (&hold);
+  g_assert_cmpint (dt_call_get_state (pair.incoming), ==, DT_CALL_STATE_HELD);
+  run_for (500);
+  received = dt_call_stats_get_packets_received (dt_call_get_stats (pair.outgoing));
+  run_for (4000);
+  /* Bob, holding, sent nothing, and alice's call is still up. */
+  g_assert_cmpuint (dt_call_stats_get_packets_received (dt_call_get_stats (pair.outgoing)), <=,
+                    received + 2);
+  g_assert_true (dt_call_state_is_live (dt_call_get_state (pair.outgoing)));
+
+  dt_call_hold_async (pair.incoming, FALSE, NULL, on_call_done, &resume);
+  wait_done (&resume);
+  g_assert_cmpint (dt_call_get_state (pair.incoming), ==, DT_CALL_STATE_ACTIVE);
+  run_for (1000);
+  g_assert_cmpuint (dt_call_stats_get_packets_received (dt_call_get_stats (pair.outgoing)), >,
+                    received + 20);
+
+  hang_up (pair.outgoing);
+  wait_call_state (pair.incoming, DT_CALL_STATE_ENDED);
+  g_object_unref (pair.outgoing);
+  g_object_unref (pair.incoming);
+  disconnect_account (f, alice);
+  disconnect_account (f, bob);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1089,6 +1178,8 @@ main (int   argc,
   ADD ("/helper-backend/srtp-between-accounts", test_srtp_between_accounts);
   ADD ("/helper-backend/srtp-required-callee-wire", test_srtp_required_callee_wire);
   ADD ("/helper-backend/srtp-echo-wire", test_srtp_echo_wire);
+  ADD ("/helper-backend/media-timeout", test_media_timeout);
+  ADD ("/helper-backend/held-call-outlasts-media-timeout", test_held_call_outlasts_media_timeout);
 #undef ADD
 
   result = g_test_run ();

@@ -117,6 +117,16 @@ on_calls_changed (GListModel *calls,
 
 /* The bus registration comes before start-up, and the D-Bus interface
  * needs the calls: whichever comes first sets them up. */
+#if DT_ENABLE_SIP
+static void
+on_media_timeout_changed (DtSettings *settings,
+                          GParamSpec *pspec,
+                          gpointer    user_data)
+{
+  dt_sip_backend_set_media_timeout (user_data, dt_settings_get_media_timeout (settings));
+}
+#endif
+
 static void
 set_up_calls (DtApplication *self)
 {
@@ -133,6 +143,9 @@ set_up_calls (DtApplication *self)
   {
     g_autoptr(DtSipBackend) sip = dt_sip_backend_new ();
 
+    dt_sip_backend_set_media_timeout (sip, dt_settings_get_media_timeout (self->settings));
+    g_signal_connect_object (self->settings, "notify::media-timeout",
+                             G_CALLBACK (on_media_timeout_changed), sip, 0);
     dt_backend_registry_add (self->registry, DT_BACKEND (sip), NULL);
     self->sip = DT_BACKEND (g_object_ref (sip));
   }

@@ -28,6 +28,7 @@ struct _DtSipBackend
   DtSdpSrtpPolicy srtp;
   GStrv           srtp_suites;
   guint         retry_base;
+  guint         media_timeout;  /* G_MAXUINT: the media engine's default */
 };
 
 static void dt_sip_backend_iface_init (DtBackendInterface *iface);
@@ -97,6 +98,7 @@ start_endpoint (DtSipBackend *self,
   endpoint = dt_sip_endpoint_new (account, password, self->tls_database);
   dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);
+  dt_sip_endpoint_set_media_timeout (endpoint, self->media_timeout);
   dt_sip_endpoint_set_registration_enabled (endpoint, !self->no_registration);
   dt_sip_endpoint_set_media (endpoint, self->audio, self->codec, self->srtp);
   dt_sip_endpoint_set_srtp_suites (endpoint, (const char * const *) self->srtp_suites);
@@ -347,6 +349,7 @@ dt_sip_backend_class_init (DtSipBackendClass *klass)
 static void
 dt_sip_backend_init (DtSipBackend *self)
 {
+  self->media_timeout = G_MAXUINT;
   self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_free);
@@ -499,6 +502,29 @@ dt_sip_backend_set_srtp_suites (DtSipBackend       *self,
 
   g_strfreev (self->srtp_suites);
   self->srtp_suites = g_strdupv ((GStrv) suites);
+}
+
+/**
+ * dt_sip_backend_set_media_timeout:
+ * @seconds: how long a call may receive no RTP before it is hung up (the
+ *   far end is gone without a BYE), 0 never to, %G_MAXUINT for the media
+ *   engine's default of 30 s
+ *
+ * Applies to every account's calls from the next one on.
+ */
+void
+dt_sip_backend_set_media_timeout (DtSipBackend *self,
+                                  guint         seconds)
+{
+  GHashTableIter iter;
+  gpointer endpoint;
+
+  g_return_if_fail (DT_SIP_IS_BACKEND (self));
+
+  self->media_timeout = seconds;
+  g_hash_table_iter_init (&iter, self->endpoints);
+  while (g_hash_table_iter_next (&iter, NULL, &endpoint))
+    dt_sip_endpoint_set_media_timeout (endpoint, seconds);
 }
 
 /**

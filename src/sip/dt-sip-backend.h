@@ -31,6 +31,8 @@ void            dt_sip_backend_set_srtp_policy     (DtSipBackend    *self,
                                                     DtSdpSrtpPolicy  policy);
 void            dt_sip_backend_set_srtp_suites     (DtSipBackend       *self,
                                                     const char * const *suites);
+void            dt_sip_backend_set_media_timeout   (DtSipBackend *self,
+                                                    guint         seconds);
 void            dt_sip_backend_set_registration_enabled (DtSipBackend *self,
                                                          gboolean      enabled);
 void            dt_sip_backend_set_registration_expires (DtSipBackend *self,

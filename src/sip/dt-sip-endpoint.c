@@ -46,6 +46,7 @@ struct _DtSipEndpoint
   GTlsDatabase      *tls_database;
   guint              registration_expires;
   guint              retry_base;
+  guint              media_timeout;     /* G_MAXUINT: the media engine's default */
   gboolean           no_registration;
   DtAudioConfig     *audio;
   char              *codec;            /* offer only this one, or NULL */
@@ -160,6 +161,8 @@ track_call (DtSipEndpoint *self,
   if (dt_call_get_state (DT_CALL (call)) == DT_CALL_STATE_ENDED)
     return;
   g_ptr_array_add (self->calls, g_object_ref (call));
+  if (self->media_timeout != G_MAXUINT)
+    dt_sip_call_set_media_timeout (call, self->media_timeout);
   g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
   g_signal_connect (call, "refer", G_CALLBACK (on_call_refer), self);
 }
@@ -604,6 +607,7 @@ dt_sip_endpoint_class_init (DtSipEndpointClass *klass)
 static void
 dt_sip_endpoint_init (DtSipEndpoint *self)
 {
+  self->media_timeout = G_MAXUINT;
   self->calls = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -821,6 +825,22 @@ dt_sip_endpoint_set_retry_base (DtSipEndpoint *self,
   g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
 
   self->retry_base = seconds;
+}
+
+/**
+ * dt_sip_endpoint_set_media_timeout:
+ * @seconds: how long a call may receive no RTP before it is hung up, 0 to
+ *   never hang up for that, or %G_MAXUINT for the media engine's default
+ *
+ * Applies to the calls made or taken from now on.
+ */
+void
+dt_sip_endpoint_set_media_timeout (DtSipEndpoint *self,
+                                   guint          seconds)
+{
+  g_return_if_fail (DT_SIP_IS_ENDPOINT (self));
+
+  self->media_timeout = seconds;
 }
 
 /**

@@ -35,6 +35,8 @@ DtSipUserAgent    *dt_sip_endpoint_get_user_agent    (DtSipEndpoint        *self
 DtSipTransport    *dt_sip_endpoint_get_transport     (DtSipEndpoint        *self);
 void               dt_sip_endpoint_set_registration_expires (DtSipEndpoint *self,
                                                              guint          expires);
+void               dt_sip_endpoint_set_media_timeout (DtSipEndpoint        *self,
+                                                      guint                 seconds);
 void               dt_sip_endpoint_set_retry_base    (DtSipEndpoint        *self,
                                                       guint                 seconds);
 void               dt_sip_endpoint_set_registration_enabled (DtSipEndpoint *self,
