@@ -30,6 +30,7 @@
 #include "dt-secrets.h"
 #include "dt-test-helper.h"
 #include "dt-test-keyring.h"
+#include "dt-test-rtp.h"
 
 #define APP_ID "io.github.dialtone.Dialtone"
 #define APP_PATH "/io/github/dialtone/Dialtone"
@@ -43,6 +44,7 @@ static struct
   DtTestHelper    *helper;
   guint16          port;
   GPtrArray       *refused;    /* of char *, LinkRefused reasons */
+  char            *ring_wav;   /* the ringer end, DIALTONE_RINGER_SINK */
   GPtrArray       *signals;    /* of char *: "added ID STATE PEER", "state ID STATE REASON" */
   char            *link;       /* sip:echo@127.0.0.1:PORT */
 } t;
@@ -86,7 +88,7 @@ iterate_for (guint ms)
 static void
 start_helper (void)
 {
-  t.helper = dt_test_helper_start ("--user", "alice:secret", NULL);
+  t.helper = dt_test_helper_start ("--user", "alice:secret", "--user", "bob:bobpass", NULL);
   t.port = t.helper->port;
   t.link = g_strdup_printf ("sip:echo@127.0.0.1:%u", t.port);
 }
@@ -309,6 +311,23 @@ have_call_states (gconstpointer data)
   g_autofree char *states = call_states ();
 
   return g_strcmp0 (states, data) == 0;
+}
+
+static void
+wait_call_states (const char *wanted)
+{
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
+
+  while (!have_call_states (wanted))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        {
+          g_autofree char *states = call_states ();
+
+          g_error ("The calls are “%s”, not “%s”", states, wanted);
+        }
+      iterate_for (100);
+    }
 }
 
 static char *
@@ -597,43 +616,67 @@ test_two_links (void)
   open_links (links);
   wait_events ("call-started", before + 2);
   /* The first talks; the second, answered too, waits on hold. */
-  {
-    gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
-
-    while (!have_call_states ("active held"))
-      {
-        if (g_get_monotonic_time () >= deadline)
-          {
-            g_autofree char *states = call_states ();
-
-            g_error ("The two calls are “%s”, not “active held”", states);
-          }
-        iterate_for (100);
-      }
-  }
+  wait_call_states ("active held");
   first = call_id_at (0);
   second = call_id_at (1);
   g_assert_cmpstr (first, !=, second);
 
   /* `dialtone --resume` switches: the waiting call talks, the other waits. */
   run_cli ("--resume", second);
-  {
-    gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
-
-    while (!have_call_states ("held active"))
-      {
-        if (g_get_monotonic_time () >= deadline)
-          {
-            g_autofree char *states = call_states ();
-
-            g_error ("After --resume the calls are “%s”, not “held active”", states);
-          }
-        iterate_for (100);
-      }
-  }
+  wait_call_states ("held active");
   hangup_over_dbus (first);
   hangup_over_dbus (second);
   wait_calls (0);
+}
+
+/* bob calls alice, whose account is Dialtone's: the call rings on the
+ * ringer end (a WAV file here, DIALTONE_RINGER_SINK) until it is answered
+ * over D-Bus, and the ring is the built-in one, 440 Hz with 480 Hz. */
+static void
+test_incoming_call_rings (void)
+{
+  g_autoptr(GSubprocess) bob = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server = g_strdup_printf ("127.0.0.1:%u", t.port);
+  g_autofree char *id = NULL;
+  g_autofree char *peer = NULL;
+  g_autoptr(GVariant) calls = NULL;
+  const double ring_dbfs = dt_test_audio_sine_dbfs (0.25);
+  DtTestWav ring;
+  const float *samples;
+  gsize n;
+
+  bob = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                          g_getenv ("DIALTONE_HELPER"), "call", "--account",
+                          "sip:bob@127.0.0.1", "--password", "bobpass", "--server", server,
+                          "--duration", "2", "sip:alice@127.0.0.1", NULL);
+  g_assert_no_error (error);
+  wait_call_states ("ringing");
+  calls = list_calls ();
+  g_variant_get_child (calls, 0, "(s&s&s&ss&s)", &id, NULL, NULL, NULL, &peer, NULL);
+  g_assert_cmpstr (peer, ==, "sip:bob@127.0.0.1");
+  iterate_for (1500);
+
+  run_cli ("--answer", id);
+  wait_call_states ("active");
+  /* bob hangs up after his two seconds. */
+  g_assert_true (g_subprocess_wait_check (bob, NULL, &error));
+  g_assert_no_error (error);
+  wait_calls (0);
+
+  /* Stopped when answered: the WAV is complete, and about as long as the
+   * ringing was. */
+  g_assert_true (dt_test_wav_load (t.ring_wav, &ring, &error));
+  g_assert_no_error (error);
+  g_test_message ("rang for %.2f s", ring.n_samples / (double) ring.rate);
+  g_assert_cmpfloat (ring.n_samples / (double) ring.rate, >, 1.2);
+  g_assert_cmpfloat (ring.n_samples / (double) ring.rate, <, 5.0);
+  g_assert_true (dt_test_wav_slice (&ring, 0.2, 1.2, &samples, &n));
+  g_assert_cmpfloat_with_epsilon (dt_test_audio_tone_dbfs_median (samples, n, ring.rate, 440),
+                                  ring_dbfs, 1.0);
+  g_assert_cmpfloat_with_epsilon (dt_test_audio_tone_dbfs_median (samples, n, ring.rate, 480),
+                                  ring_dbfs, 1.0);
+  dt_test_wav_clear (&ring);
 }
 
 /* With confirmation on, a link only asks. */
@@ -685,6 +728,24 @@ main (int   argc,
   g_dbus_connection_signal_subscribe (t.bus, NULL, CALLS_IFACE, "CallStateChanged", APP_PATH,
                                       NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_call_signal, NULL, NULL);
 
+  /* Dialtone, started by the bus, rings into a WAV file the test reads. */
+  t.ring_wav = g_build_filename (t.dir, "ring.wav", NULL);
+  {
+    g_autofree char *ringer = g_strdup_printf ("audioconvert ! audioresample ! "
+                                               "audio/x-raw,format=S16LE,rate=48000,channels=1 "
+                                               "! wavenc ! filesink location=%s", t.ring_wav);
+    GVariantBuilder environment;
+    g_autoptr(GVariant) reply = NULL;
+
+    g_variant_builder_init (&environment, G_VARIANT_TYPE ("a{ss}"));
+    g_variant_builder_add (&environment, "{ss}", "DIALTONE_RINGER_SINK", ringer);
+    reply = g_dbus_connection_call_sync (t.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                         "org.freedesktop.DBus", "UpdateActivationEnvironment",
+                                         g_variant_new ("(a{ss})", &environment), NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error (error);
+  }
+
   dt_test_keyring_start (KEYRING_DAEMON);
   store_password ();
   start_helper ();
@@ -699,6 +760,7 @@ main (int   argc,
   g_test_add_func ("/click-to-call/bad-links", test_bad_links);
   g_test_add_func ("/click-to-call/unsafe-headers", test_unsafe_headers);
   g_test_add_func ("/click-to-call/two-links", test_two_links);
+  g_test_add_func ("/click-to-call/incoming-call-rings", test_incoming_call_rings);
   g_test_add_func ("/click-to-call/confirmation", test_confirmation);
 
   status = g_test_run ();

@@ -15,6 +15,7 @@
 #include "dt-application.h"
 #include "dt-dbus-generated.h"
 #include "dt-dbus-service.h"
+#include "dt-ringer.h"
 #include "dt-uri.h"
 #include "dt-window.h"
 #if DT_ENABLE_SIP
@@ -49,6 +50,7 @@ struct _DtApplication
   DtDBusService     *dbus_service;
   gboolean           held_for_calls;
   DtBackend         *sip;
+  DtRinger          *ringer;
 
   /* --demo: a helper on loopback and a throwaway account */
   gboolean           demo;
@@ -97,6 +99,45 @@ on_history_opened (GObject      *object,
 
 /* --- calls -------------------------------------------------------------- */
 
+/* An incoming call rings on the ringer device until it is answered,
+ * declined or given up. */
+static void
+update_ringing (DtApplication *self)
+{
+  GListModel *calls;
+  gboolean ringing = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  if (self->manager == NULL || self->ringer == NULL)
+    return;
+  calls = dt_call_manager_get_calls (self->manager);
+  for (guint i = 0; i < g_list_model_get_n_items (calls) && !ringing; i++)
+    {
+      g_autoptr(DtCall) call = g_list_model_get_item (calls, i);
+
+      ringing = dt_call_get_direction (call) == DT_CALL_DIRECTION_INCOMING
+                && dt_call_get_state (call) == DT_CALL_STATE_RINGING;
+    }
+  if (!ringing)
+    {
+      dt_ringer_stop (self->ringer);
+      return;
+    }
+  if (dt_ringer_is_ringing (self->ringer))
+    return;
+  dt_ringer_set_ringtone (self->ringer, dt_settings_get_ringtone (self->settings));
+  if (!dt_ringer_start (self->ringer, &error))
+    g_message ("An incoming call cannot ring: %s", error->message);
+}
+
+static void
+on_call_state (DtCall     *call,
+               GParamSpec *pspec,
+               gpointer    user_data)
+{
+  update_ringing (user_data);
+}
+
 static void
 on_calls_changed (GListModel *calls,
                   guint       position,
@@ -107,6 +148,14 @@ on_calls_changed (GListModel *calls,
   DtApplication *self = user_data;
   gboolean live = g_list_model_get_n_items (calls) > 0;
 
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(DtCall) call = g_list_model_get_item (calls, i);
+
+      g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self, 0);
+    }
+  update_ringing (self);
+
   /* A call keeps the program up, window or not. */
   if (live && !self->held_for_calls)
     g_application_hold (G_APPLICATION (self));
@@ -115,8 +164,6 @@ on_calls_changed (GListModel *calls,
   self->held_for_calls = live;
 }
 
-/* The bus registration comes before start-up, and the D-Bus interface
- * needs the calls: whichever comes first sets them up. */
 #if DT_ENABLE_SIP
 static void
 on_media_timeout_changed (DtSettings *settings,
@@ -127,6 +174,8 @@ on_media_timeout_changed (DtSettings *settings,
 }
 #endif
 
+/* The bus registration comes before start-up, and the D-Bus interface
+ * needs the calls: whichever comes first sets them up. */
 static void
 set_up_calls (DtApplication *self)
 {
@@ -150,6 +199,9 @@ set_up_calls (DtApplication *self)
     self->sip = DT_BACKEND (g_object_ref (sip));
   }
 #endif
+  /* The ringer end comes from the audio configuration's defaults: the
+   * ringer device, or DIALTONE_RINGER_SINK. */
+  self->ringer = dt_ringer_new (NULL);
   self->manager = dt_call_manager_new (self->registry, accounts);
   dt_call_manager_set_default_account (self->manager,
                                        dt_settings_get_default_account (self->settings));
@@ -638,6 +690,7 @@ dt_application_dispose (GObject *object)
   g_clear_object (&self->demo_account);
   g_clear_object (&self->sip);
   g_clear_object (&self->dbus_service);
+  g_clear_object (&self->ringer);
   g_clear_object (&self->manager);
   g_clear_object (&self->registry);
   g_clear_object (&self->history);
