@@ -23,6 +23,11 @@
 #   connection. That adds two loopback TCP hops (tens of microseconds).
 # Both pairs start fresh for every call, so no side gains from a warm
 # process; the helper in the middle is the same for both.
+# Not alike: baresip starts its audio before it sends its 200 OK (callee)
+# and before CALL_ESTABLISHED (caller), while Dialtone builds its media
+# pipeline on each side just after the call turns active (dt-sip-call.c),
+# so setup_ms leaves out both sides' first GStreamer pipeline. Read the
+# setup ratio with that in mind.
 #
 # BUILD is the build folder (default build/). Environment: CALLS (default
 # 20), WINDOW (seconds, default 20). Needs baresip (package baresip-core)
@@ -112,6 +117,7 @@ wait_lines () {
 }
 
 start_helper () {
+  : >"$work/helper.events"
   "$helper" serve --sip 0 --user alice:secret --user bob:bobpass \
     --user carol:carolpass --user dave:davepass </dev/null >"$work/helper.events" \
     2>"$work/helper.log" &
