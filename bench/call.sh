@@ -62,10 +62,22 @@ command -v baresip >/dev/null || { echo "baresip is missing: install baresip-cor
 command -v python3 >/dev/null || { echo "python3 is missing" >&2; exit 1; }
 [ -x "$helper" ] || { echo "no helper at $helper: build it first" >&2; exit 1; }
 
+# A free loopback port: "tcp", or "sip" for one free for both UDP and TCP,
+# as baresip listens on both.
 free_port () {
   python3 -c 'import socket, sys
-kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
-s = socket.socket(socket.AF_INET, kind); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+while True:
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.bind(("127.0.0.1", 0))
+    port = tcp.getsockname()[1]
+    if sys.argv[1] == "tcp":
+        break
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", port))
+        break
+    except OSError:
+        pass
+print(port)' "$1"
 }
 
 # utime + stime of a process, in clock ticks.
@@ -182,7 +194,7 @@ baresip_config () {
   mkdir -p "$dir"
   cat >"$dir/config" <<EOF
 poll_method epoll
-sip_listen 127.0.0.1:$(free_port udp)
+sip_listen 127.0.0.1:$(free_port sip)
 module_path /usr/lib/baresip/modules
 module opus.so
 module ausine.so
