@@ -12,9 +12,9 @@
  * sndfile dump), at the level Dialtone sent, and baresip's 440 Hz ausine
  * must be in what Dialtone recorded, at the level of baresip's own dump of
  * what it encoded (frequency ±2 Hz, level ±1 dB). With SDES-SRTP
- * (RFC 4568) on both sides, the same tones, and both ends must report the
- * suite they encrypt with. And RFC 4733 digits from Dialtone arrive at
- * baresip in order.
+ * (RFC 4568) on both sides, the same tones, baresip reports SRTP on with
+ * Dialtone's suite, and its SIP trace holds both of Dialtone's negotiated
+ * keys. And RFC 4733 digits from Dialtone arrive at baresip in order.
  */
 
 #include "config.h"
