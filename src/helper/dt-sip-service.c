@@ -794,7 +794,6 @@ send_notify (DtSipService *self,
   Slot *slot = slot_for_peer (self, sub->peer);
   User *user = find_user (self, sub->user);
   gint64 left = (sub->expires_at - g_get_monotonic_time ()) / G_USEC_PER_SEC;
-  gsize length;
 
   if (slot == NULL || user == NULL)
     return;
@@ -821,10 +820,7 @@ send_notify (DtSipService *self,
                           "Message-Account: %s\r\n"
                           "Voice-Message: %u/%u (0/0)\r\n",
                           user->n_new > 0 ? "yes" : "no", user->aor, user->n_new, user->n_old);
-  /* The length first: C leaves the order of a call's arguments open, and
-   * clang steals the pointer before strlen() would see it. */
-  length = strlen (text);
-  body = g_bytes_new_take (g_steal_pointer (&text), length);
+  body = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
   dt_sip_message_set_body (notify, "application/simple-message-summary", body);
 
   if (dt_sip_transaction_layer_send_request (dt_sip_user_agent_get_transaction_layer (slot->ua),
@@ -1088,7 +1084,6 @@ extension_answer (Call          *call,
   g_autofree char *address = g_inet_address_to_string (self->address);
   DtSdpCaps caps = { 0 };
   DtRtpReflector *media = call->media ? call->media : self->sink;
-  gsize text_length;
 
   if (offer_bytes != NULL && g_bytes_get_size (offer_bytes) > 0)
     {
@@ -1165,8 +1160,7 @@ extension_answer (Call          *call,
   call->offer = dt_sdp_copy (answer);
 
   text = dt_sdp_to_string (answer);
-  text_length = strlen (text);
-  return g_bytes_new_take (g_steal_pointer (&text), text_length);
+  return g_bytes_new_take (g_steal_pointer (&text), strlen (text));
 }
 
 static void
