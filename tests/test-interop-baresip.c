@@ -84,17 +84,24 @@ free_sip_port (void)
                                              G_SOCKET_PROTOCOL_TCP, NULL);
       g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
       g_autoptr(GSocketAddress) bound = NULL;
+      g_autoptr(GSocket) tls = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, NULL);
       g_autoptr(GSocketAddress) same = NULL;
+      g_autoptr(GSocketAddress) next = NULL;
       guint16 port;
 
       g_assert_true (g_socket_bind (udp, any, FALSE, NULL));
       bound = g_socket_get_local_address (udp, NULL);
       port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+      if (port == G_MAXUINT16)
+        continue;
       same = g_inet_socket_address_new (lo, port);
-      if (g_socket_bind (tcp, same, FALSE, NULL))
+      next = g_inet_socket_address_new (lo, port + 1);
+      /* baresip listens for SIP over TLS on the port after sip_listen's. */
+      if (g_socket_bind (tcp, same, FALSE, NULL) && g_socket_bind (tls, next, FALSE, NULL))
         return port;
     }
-  g_error ("no loopback port free for both UDP and TCP");
+  g_error ("no loopback port free for UDP and TCP, with the next one free for TLS");
 }
 
 /* A headless baresip: ausine as the microphone (it insists on 48 kHz
@@ -216,6 +223,30 @@ fixture_setup (Fixture       *f,
 }
 
 static void
+on_baresip_waited (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* SIGTERM, and SIGKILL for a baresip that does not heed it: one whose
+ * transports failed may not. Returns once it is gone. */
+static void
+end_baresip (Fixture *f)
+{
+  gboolean gone = FALSE;
+
+  g_subprocess_wait_async (f->baresip, NULL, on_baresip_waited, &gone);
+  g_subprocess_send_signal (f->baresip, SIGTERM);
+  if (!dt_test_iterate_until (dt_test_flag_set, &gone, DEADLINE_S * 1000))
+    g_subprocess_force_exit (f->baresip);
+  while (!gone)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
@@ -225,8 +256,7 @@ fixture_teardown (Fixture       *f,
 
   if (f->baresip != NULL)
     {
-      g_subprocess_send_signal (f->baresip, SIGTERM);
-      g_subprocess_wait (f->baresip, NULL, NULL);
+      end_baresip (f);
       g_clear_object (&f->baresip);
     }
   if (g_test_failed () && g_file_get_contents (log, &contents, NULL, NULL))
@@ -338,12 +368,6 @@ baresip_gone (Fixture *f)
   return g_subprocess_get_identifier (f->baresip) == NULL;
 }
 
-static gboolean
-baresip_exited (gpointer data)
-{
-  return baresip_gone (data);
-}
-
 /* Gone, or alive without a user agent: baresip 1.0.0 keeps running when
  * its SIP transport could not bind. */
 static gboolean
@@ -407,8 +431,7 @@ wait_carol_registered (Fixture    *f,
       if (!in_time)
         break;
       g_test_message ("baresip failed before it registered; starting it again");
-      g_subprocess_send_signal (f->baresip, SIGTERM);
-      g_assert_true (dt_test_iterate_until (baresip_exited, f, DEADLINE_S * 1000));
+      end_baresip (f);
       g_clear_object (&f->baresip);
     }
   g_error ("baresip did not register with the helper within %d s", DEADLINE_S);
@@ -525,8 +548,7 @@ stop_baresip (Fixture *f)
   g_autofree char *log = g_build_filename (f->dir, "baresip.log", NULL);
   char *contents = NULL;
 
-  g_subprocess_send_signal (f->baresip, SIGTERM);
-  g_assert_true (dt_test_iterate_until (baresip_exited, f, DEADLINE_S * 1000));
+  end_baresip (f);
   g_assert_true (g_subprocess_get_if_exited (f->baresip));
   g_clear_object (&f->baresip);
   g_assert_true (g_file_get_contents (log, &contents, NULL, NULL));
