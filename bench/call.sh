@@ -23,11 +23,13 @@
 #   connection. That adds two loopback TCP hops (tens of microseconds).
 # Both pairs start fresh for every call, so no side gains from a warm
 # process; the helper in the middle is the same for both.
-# Not alike: baresip starts its audio before it sends its 200 OK (callee)
-# and before CALL_ESTABLISHED (caller), while Dialtone builds its media
-# pipeline on each side just after the call turns active (dt-sip-call.c),
-# so setup_ms leaves out both sides' first GStreamer pipeline. Read the
-# setup ratio with that in mind.
+# Alike since: each side's audio runs before its call counts as
+# established (the callee starts its pipeline before it sends its 200 OK,
+# the caller before it reports the call active), as baresip's does; and
+# `dialtone-helper call` loads the GStreamer plugins of its call before it
+# dials, as baresip loads its modules when it starts. What is left in
+# Dialtone's figure is building and starting a GStreamer pipeline on each
+# side, which baresip's audio does not need.
 #
 # BUILD is the build folder (default build/). Environment: CALLS (default
 # 20), WINDOW (seconds, default 20). Needs baresip (package baresip-core)

@@ -17,6 +17,7 @@
 
 #include "dt-audio-config.h"
 #include "dt-helper-call.h"
+#include "dt-rtp-session.h"
 #include "dt-sip-backend.h"
 #include "dt-sip-call.h"
 
@@ -527,6 +528,11 @@ dt_helper_call_main (int    argc,
   if (srtp)
     dt_account_set_media_encryption (run.account, DT_MEDIA_ENCRYPTION_REQUIRED);
   dt_sip_backend_set_password (run.backend, "helper", password ? password : "");
+
+  /* One call is all this program does: its plugins are loaded before it
+   * dials, as a softphone that runs all day has them by its first call,
+   * and as baresip loads its modules when it starts. */
+  dt_rtp_session_preload (codec, audio, srtp, TRUE);
 
   sigint = g_unix_signal_add (SIGINT, on_quit_signal, &run);
   sigterm = g_unix_signal_add (SIGTERM, on_quit_signal, &run);

@@ -2050,3 +2050,88 @@ _dt_rtp_session_get_encoder (DtRtpSession *self)
   g_return_val_if_fail (DT_IS_RTP_SESSION (self), NULL);
   return self->encoder;
 }
+
+typedef struct
+{
+  const CodecInfo *codec;
+  gboolean         dsp;
+  gboolean         srtp;
+} Preload;
+
+/* Making one element of each runs its plugin's loading and its class
+ * set-up: the part of a first call's start that takes time. Only what the
+ * call will use: G.722's libav alone maps tens of megabytes. */
+static gpointer
+preload_plugins (gpointer data)
+{
+  g_autofree Preload *preload = data;
+  static const char * const common[] = {
+    "rtpbin", "udpsrc", "udpsink", "audioconvert", "audioresample", "capsfilter", "level",
+    "volume", "valve", "audiomixer", "audiotestsrc", "rtpdtmfsrc", "rtpdtmfmux",
+    "rtpdtmfdepay",
+  };
+  const char *more[] = {
+    preload->codec->encoder, preload->codec->payloader, preload->codec->depayloader,
+    preload->codec->decoder,
+    preload->dsp ? "webrtcdsp" : NULL, preload->dsp ? "webrtcechoprobe" : NULL,
+    preload->srtp ? "srtpenc" : NULL, preload->srtp ? "srtpdec" : NULL,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (common) + G_N_ELEMENTS (more); i++)
+    {
+      const char *name = i < G_N_ELEMENTS (common) ? common[i] : more[i - G_N_ELEMENTS (common)];
+      GstElement *element = name != NULL ? gst_element_factory_make (name, NULL) : NULL;
+
+      if (element != NULL)
+        gst_object_unref (gst_object_ref_sink (element));
+    }
+  return NULL;
+}
+
+static Preload *
+preload_new (const char    *encoding,
+             DtAudioConfig *audio,
+             gboolean       srtp)
+{
+  Preload *preload = g_new0 (Preload, 1);
+
+  preload->codec = encoding != NULL ? find_codec (encoding) : NULL;
+  if (preload->codec == NULL)
+    preload->codec = &codecs[0];
+  preload->dsp = audio == NULL || dt_audio_config_get_dsp_enabled (audio);
+  preload->srtp = srtp;
+  gst_init (NULL, NULL);
+  return preload;
+}
+
+/**
+ * dt_rtp_session_preload:
+ * @encoding: (nullable): the codec calls will most likely use, as SDP
+ *   names it; %NULL for Opus
+ * @audio: (nullable): the audio configuration, which says whether the DSP
+ *   stages run
+ * @srtp: whether calls will likely be encrypted
+ * @wait: %TRUE to load in the calling thread and return when done (a
+ *   program that is about to place its one call), %FALSE to load on a
+ *   thread of its own and return at once
+ *
+ * Loads the GStreamer plugins that a call uses, so that the first call of
+ * the process does not wait for them (tens of milliseconds, more on a
+ * cold disk). Backends call it when an account connects.
+ */
+void
+dt_rtp_session_preload (const char    *encoding,
+                        DtAudioConfig *audio,
+                        gboolean       srtp,
+                        gboolean       wait)
+{
+  Preload *preload;
+
+  g_return_if_fail (audio == NULL || DT_IS_AUDIO_CONFIG (audio));
+
+  preload = preload_new (encoding, audio, srtp);
+  if (wait)
+    preload_plugins (preload);
+  else
+    g_thread_unref (g_thread_new ("dialtone-preload", preload_plugins, preload));
+}

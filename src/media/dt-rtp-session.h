@@ -54,4 +54,9 @@ guint          dt_rtp_session_get_media_timeout (DtRtpSession       *self);
 void           dt_rtp_session_set_media_timeout (DtRtpSession       *self,
                                                  guint               seconds);
 
+void           dt_rtp_session_preload           (const char         *encoding,
+                                                 DtAudioConfig      *audio,
+                                                 gboolean            srtp,
+                                                 gboolean            wait);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "dt-rtp-session.h"
 #include "dt-secrets.h"
 #include "dt-sip-backend.h"
 
@@ -95,6 +96,11 @@ start_endpoint (DtSipBackend *self,
   DtAccount *account = g_task_get_task_data (task);
   g_autoptr(DtSipEndpoint) endpoint = NULL;
 
+  /* The first call should not wait for GStreamer's plugins. */
+  dt_rtp_session_preload (self->codec, self->audio,
+                          self->srtp != DT_SDP_SRTP_OFF
+                          || dt_account_get_media_encryption (account) != DT_MEDIA_ENCRYPTION_OFF,
+                          FALSE);
   endpoint = dt_sip_endpoint_new (account, password, self->tls_database);
   dt_sip_endpoint_set_registration_expires (endpoint, self->registration_expires);
   dt_sip_endpoint_set_retry_base (endpoint, self->retry_base);

@@ -557,8 +557,9 @@ on_answered (DtSipDialog *dialog,
       && (sdp == NULL || g_bytes_get_size (sdp) == 0))
     {
       /* The 2xx repeats nothing: the early session is the session. */
-      set_state (self, DT_CALL_STATE_ACTIVE);
       apply_media (self);
+      if (dt_call_get_state (DT_CALL (self)) != DT_CALL_STATE_ENDED)
+        set_state (self, DT_CALL_STATE_ACTIVE);
       return;
     }
   answer = sdp_from_bytes (sdp, &error);
@@ -580,10 +581,12 @@ on_answered (DtSipDialog *dialog,
       end_call (self, DT_CALL_END_REASON_MEDIA_FAILED, message);
       return;
     }
-  /* Same session as the early one, or updated where the 2xx differs. */
+  /* Same session as the early one, or updated where the 2xx differs.
+   * The audio runs before the call counts as established. */
   set_negotiated (self, negotiated);
-  set_state (self, DT_CALL_STATE_ACTIVE);
   apply_media (self);
+  if (dt_call_get_state (DT_CALL (self)) != DT_CALL_STATE_ENDED)
+    set_state (self, DT_CALL_STATE_ACTIVE);
 }
 
 static void
@@ -1018,17 +1021,28 @@ dt_sip_call_answer_async (DtCall              *call,
     }
 
   body = sdp_to_bytes (answer);
+  g_clear_pointer (&self->local_sdp, dt_sdp_free);
+  self->local_sdp = g_steal_pointer (&answer);
+  set_negotiated (self, negotiated);
+  /* The audio runs before the 200 goes, as the caller may send at once,
+   * and the call counts as established with its audio up. */
+  apply_media (self);
+  if (dt_call_get_state (DT_CALL (self)) == DT_CALL_STATE_ENDED)
+    {
+      dt_sip_dialog_reject (self->dialog, 500, "Audio Failed", NULL);
+      g_task_return_new_error (task, DT_CALL_ERROR, DT_CALL_ERROR_NOT_SUPPORTED, "%s",
+                               dt_call_get_end_message (DT_CALL (self)));
+      return;
+    }
   if (!dt_sip_dialog_accept (self->dialog, body, &error))
     {
-      dt_sdp_negotiated_free (negotiated);
+      if (self->media != NULL)
+        dt_rtp_session_stop (self->media);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  self->local_sdp = g_steal_pointer (&answer);
-  set_negotiated (self, negotiated);
   self->status_code = 200;
   set_state (self, DT_CALL_STATE_ACTIVE);
-  apply_media (self);
   g_task_return_boolean (task, TRUE);
 }
 
