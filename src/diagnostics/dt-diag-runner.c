@@ -6,8 +6,10 @@
  * Every stage has a watchdog on the run's DtClock and its own
  * GCancellable: the watchdog cancels it and the stage is recorded as "no
  * response"; the caller's GCancellable cancels it too and ends the run.
- * The ICE check through libnice is a later stage; it is recorded as not
- * run, never as passed.
+ * When a URI's own TURN stages relayed, its ICE check through libnice
+ * (dt-diag-ice.c) starts and runs beside the jobs that follow, since it
+ * spends most of its time waiting on timers; the report is done when the
+ * last job and the last ICE check are.
  */
 
 #define G_LOG_DOMAIN "dialtone-diagnostics"
@@ -17,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "dt-diag-ice.h"
 #include "dt-diag-runner.h"
 #include "dt-turn-client.h"
 
@@ -45,6 +48,8 @@ struct _DtDiagRunner
   GInetSocketAddress *peers[2];      /* IPv4, IPv6 */
   GTlsDatabase       *tls_database;
   guint               stage_timeout_ms;
+  char               *peer_url;
+  char               *peer_token;
 };
 
 G_DEFINE_FINAL_TYPE (DtDiagRunner, dt_diag_runner, G_TYPE_OBJECT)
@@ -66,6 +71,13 @@ typedef struct {
   GInetSocketAddress *peers[2];
   GCancellable       *cancellable;   /* the caller's */
   GSource            *cancel_watch;
+  gboolean            returned;
+
+  /* ICE checks, beside the jobs */
+  SoupSession        *soup;
+  char               *peer_url;
+  char               *peer_token;
+  guint               pending_ice;
 
   /* The job under way */
   Job                *job;
@@ -153,6 +165,9 @@ run_free (Run *run)
   g_clear_object (&run->tls_database);
   g_clear_object (&run->peers[0]);
   g_clear_object (&run->peers[1]);
+  g_clear_object (&run->soup);
+  g_free (run->peer_url);
+  g_free (run->peer_token);
   g_free (run);
 }
 
@@ -277,6 +292,9 @@ run_return_cancelled (GTask *task)
   stage_stop (run);
   if (run->client != NULL)
     dt_turn_client_close (run->client);
+  if (run->returned)
+    return;
+  run->returned = TRUE;
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                            _("The diagnostics run was cancelled"));
 }
@@ -914,6 +932,85 @@ start_resolve (GTask *task)
                                               g_object_ref (task));
 }
 
+/* --- ICE ---------------------------------------------------------------- */
+
+typedef struct {
+  GTask       *task;
+  DtDiagEntry *entry;
+} IceJob;
+
+static void run_maybe_done (GTask *task);
+
+static void
+on_ice_checked (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  IceJob *job = user_data;
+  g_autoptr(GTask) task = job->task;
+  Run *run = g_task_get_task_data (task);
+  DtDiagEntry *entry = job->entry;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtDiagIceResult) ice = dt_diag_ice_check_finish (result, &error);
+
+  g_free (job);
+  run->pending_ice--;
+  if (run->returned)
+    return;
+  if (ice == NULL)
+    {
+      run_return_cancelled (task);
+      return;
+    }
+
+  g_set_object (&entry->ice_relay_address, ice->relay);
+  entry->ice_allocate_us = ice->allocate_us;
+  entry->ice_connect_us = ice->connect_us;
+  entry->ice_rtt_us = ice->rtt_us;
+  if (ice->connected)
+    dt_diag_entry_stage_passed (entry, DT_DIAG_STAGE_ICE, ice->duration_us);
+  else
+    dt_diag_entry_stage_failed (entry, DT_DIAG_STAGE_ICE, ice->duration_us, ice->reason, 0,
+                                NULL, ice->detail);
+  run_maybe_done (task);
+}
+
+/* §5.5 steps 5–8 for an entry whose own TURN stages relayed. */
+static void
+start_ice (GTask       *task,
+           DtDiagEntry *entry)
+{
+  Run *run = g_task_get_task_data (task);
+  DtTurnTransport transport = dt_ice_uri_get_turn_transport (entry->uri);
+  IceJob *job;
+
+  if (!dt_diag_ice_transport_supported (transport))
+    {
+      dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                               DT_DIAG_REASON_ICE_UNSUPPORTED,
+                               _("libnice has no TURN over DTLS, so calls cannot use this URI"));
+      return;
+    }
+  if (run->peer_url == NULL)
+    {
+      dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                               DT_DIAG_REASON_ICE_NOT_RUN,
+                               _("No diagnostics peer to check ICE with"));
+      return;
+    }
+
+  job = g_new0 (IceJob, 1);
+  job->task = g_object_ref (task);
+  job->entry = entry;
+  run->pending_ice++;
+  /* Allocate, signal, connect and greet: three stages' worth */
+  dt_diag_ice_check_async (entry->server_address, transport,
+                           dt_ice_server_get_username (run->job->server),
+                           dt_ice_server_get_credential (run->job->server),
+                           entry->family, run->soup, run->peer_url, run->peer_token,
+                           3 * run->stage_timeout_ms, run->cancellable, on_ice_checked, job);
+}
+
 /* --- Jobs --------------------------------------------------------------- */
 
 static void
@@ -930,11 +1027,15 @@ job_finish (GTask *task)
   Run *run = g_task_get_task_data (task);
   DtDiagEntry *entry = run->entry;
 
-  /* §5.5 step 6 is libnice's, and not part of this run */
   if (entry != NULL && entry->uri != NULL && dt_ice_uri_is_turn (entry->uri))
-    dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
-                             DT_DIAG_REASON_ICE_NOT_RUN,
-                             _("The ICE check through libnice is not part of this version"));
+    {
+      if (entry->stages[DT_DIAG_STAGE_GREETING].state == DT_DIAG_STAGE_PASSED)
+        start_ice (task, entry);
+      else
+        dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                                 DT_DIAG_REASON_ICE_NOT_RUN,
+                                 _("TURN did not relay, so there was nothing for ICE to use"));
+    }
   else if (entry != NULL && entry->uri != NULL)
     for (DtDiagStage s = DT_DIAG_STAGE_ALLOCATE; s <= DT_DIAG_STAGE_ICE; s++)
       dt_diag_entry_stage_set (entry, s, DT_DIAG_STAGE_SKIPPED, DT_DIAG_REASON_NONE, NULL);
@@ -951,6 +1052,21 @@ job_finish (GTask *task)
   dt_clock_add (run->clock, 0, on_next_job, g_object_ref (task));
 }
 
+/* The report is done when every job and every ICE check is. */
+static void
+run_maybe_done (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+
+  if (run->returned || run->next_job < run->jobs->len || run->job != NULL ||
+      run->pending_ice > 0)
+    return;
+  run->returned = TRUE;
+  dt_diag_report_set_duration (run->report, g_get_monotonic_time () - run->started_us);
+  dt_diag_report_score (run->report);
+  g_task_return_pointer (task, g_object_ref (run->report), g_object_unref);
+}
+
 static void
 job_start (GTask *task)
 {
@@ -964,9 +1080,7 @@ job_start (GTask *task)
 
   if (run->next_job == run->jobs->len)
     {
-      dt_diag_report_set_duration (run->report, g_get_monotonic_time () - run->started_us);
-      dt_diag_report_score (run->report);
-      g_task_return_pointer (task, g_object_ref (run->report), g_object_unref);
+      run_maybe_done (task);
       return;
     }
 
@@ -1039,6 +1153,8 @@ dt_diag_runner_finalize (GObject *object)
   g_clear_object (&self->peers[0]);
   g_clear_object (&self->peers[1]);
   g_clear_object (&self->tls_database);
+  g_free (self->peer_url);
+  g_free (self->peer_token);
 
   G_OBJECT_CLASS (dt_diag_runner_parent_class)->finalize (object);
 }
@@ -1177,6 +1293,32 @@ dt_diag_runner_get_peer (DtDiagRunner  *self,
 }
 
 /**
+ * dt_diag_runner_set_peer_url:
+ * @self: a #DtDiagRunner
+ * @url: (nullable): the diagnostics peer (`dialtone-helper serve
+ *   --diagnostics`), `http://HOST:PORT`; %NULL for none
+ * @token: (nullable): its access token
+ *
+ * Sets the far end of the ICE checks (src/diagnostics/PEER.md). Without
+ * one, the ICE stage is recorded as not run.
+ */
+void
+dt_diag_runner_set_peer_url (DtDiagRunner *self,
+                             const char   *url,
+                             const char   *token)
+{
+  g_return_if_fail (DT_IS_DIAG_RUNNER (self));
+
+  g_free (self->peer_url);
+  self->peer_url = url ? g_strdup (url) : NULL;
+  /* The paths are appended to it */
+  if (self->peer_url != NULL && g_str_has_suffix (self->peer_url, "/"))
+    self->peer_url[strlen (self->peer_url) - 1] = '\0';
+  g_free (self->peer_token);
+  self->peer_token = g_strdup (token);
+}
+
+/**
  * dt_diag_runner_set_ca_file:
  * @self: a #DtDiagRunner
  * @path: a PEM file of certificate authorities
@@ -1238,6 +1380,12 @@ dt_diag_runner_run_async (DtDiagRunner        *self,
   run->stage_timeout_ms = self->stage_timeout_ms;
   run->tls_database = self->tls_database ? g_object_ref (self->tls_database) : NULL;
   run->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  run->peer_url = g_strdup (self->peer_url);
+  run->peer_token = g_strdup (self->peer_token);
+  /* The peer is Dialtone's own helper: no proxy between the two */
+  run->soup = soup_session_new_with_options ("proxy-resolver", NULL,
+                                             "timeout", MAX (1u, self->stage_timeout_ms / 1000),
+                                             NULL);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
   for (guint f = 0; f < 2; f++)
@@ -1271,7 +1419,10 @@ dt_diag_runner_run_async (DtDiagRunner        *self,
     }
   if (peer->len > 0)
     {
-      g_autofree char *description = g_strdup_printf (_("UDP echo at %s"), peer->str);
+      g_autofree char *description =
+        self->peer_url != NULL
+        ? g_strdup_printf (_("Diagnostics peer %s, UDP echo at %s"), self->peer_url, peer->str)
+        : g_strdup_printf (_("UDP echo at %s"), peer->str);
 
       dt_diag_report_set_peer (run->report, description);
     }
