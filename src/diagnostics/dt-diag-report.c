@@ -568,7 +568,7 @@ dt_diag_report_get_advice (DtDiagReport *self)
                                    "Diagnostics tested it with its own client"));
   if (ice_not_run)
     g_strv_builder_add (builder, _("The ICE check through libnice was not run: the grades say "
-                                   "what the servers do, not whether a call gets through "
+                                   "what the servers do, not yet whether a call gets through "
                                    "them"));
   if (any_turn_ok && calls_blocked && !any_calls)
     g_strv_builder_add (builder, _("TURN works, but calls cannot use any of these servers: "
