@@ -122,7 +122,7 @@ coturn_start (const char         *tmpdir,
               const char * const *ips,
               gboolean            tls_only)
 {
-  return coturn_start_full (tmpdir, certdir, ips, tls_only, 0);
+  return coturn_start_full (tmpdir, certdir, ips, tls_only, 0, FALSE);
 }
 
 /**
@@ -134,6 +134,10 @@ coturn_start (const char         *tmpdir,
  * @tls_only: refuse plain TCP and UDP (`--no-tcp --no-udp`)
  * @tls_port: the TLS and DTLS port (443 in a test's own network
  *   namespace), or 0 for a free one
+ * @keep_family: relay in the family a client came over when it asks for
+ *   none, rather than in IPv4 as RFC 8656 §7.2 says; libnice asks for
+ *   none (PROTOCOLS-SIP-MEDIA-TURN.md §4.5 #5), so its ICE check gets IPv6
+ *   relays over IPv6 only so
  *
  * Returns: (transfer full): the running server
  */
@@ -142,7 +146,8 @@ coturn_start_full (const char         *tmpdir,
                    const char         *certdir,
                    const char * const *ips,
                    gboolean            tls_only,
-                   guint16             tls_port)
+                   guint16             tls_port,
+                   gboolean            keep_family)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -173,9 +178,8 @@ coturn_start_full (const char         *tmpdir,
   g_ptr_array_add (argv, g_strdup ("--realm=" COTURN_REALM));
   /* PROTOCOLS-SIP-MEDIA-TURN.md §3.4: loopback peers are denied otherwise */
   g_ptr_array_add (argv, g_strdup ("--allow-loopback-peers"));
-  /* §4.5 #5: libnice's Allocate asks for no family; relay in the family
-   * it came over, so the ICE check gets IPv6 relays over IPv6 */
-  g_ptr_array_add (argv, g_strdup ("--allocation-default-address-family=keep"));
+  if (keep_family)
+    g_ptr_array_add (argv, g_strdup ("--allocation-default-address-family=keep"));
   g_ptr_array_add (argv, g_strdup ("--fingerprint"));
   g_ptr_array_add (argv, g_strdup ("--log-file=stdout"));
   g_ptr_array_add (argv, g_strdup ("--simple-log"));

@@ -8,6 +8,7 @@
  * through every relay libnice can use; TLS on TCP 443, in a network
  * namespace of the test's own, scores Excellent; STUN alone is Poor; a
  * TLS-only server works for TURN but is reported unusable by calls; a
+ * standard coturn gives libnice no IPv6 relay, and the report says why; a
  * wrong password, a closed port, a silent port, an untrusted certificate
  * and a malformed URI each fail with their own reason; and a run can be
  * cancelled. Every assertion on results reads the JSON report, as a
@@ -714,13 +715,48 @@ test_tls_only (void)
   g_assert_nonnull (advice);
 }
 
+/* A coturn as RFC 8656 §7.2 has it: no REQUESTED-ADDRESS-FAMILY, an IPv4
+ * relay. Dialtone's client asks for IPv6 and gets it; libnice asks for
+ * nothing, and the report says why calls then get no IPv6 relay. */
+static void
+test_ipv6_default_family (void)
+{
+  const char *ips[] = { "127.0.0.1", "::1", NULL };
+  Coturn *standard;
+  g_autoptr(DtDiagRunner) runner = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *udp = NULL;
+  JsonObject *entry;
+
+  if (!have_ipv6)
+    {
+      g_test_skip (ipv6_skip_reason);
+      return;
+    }
+  standard = coturn_start (tmpdir, certdir, ips, FALSE);
+  runner = make_runner (TRUE);
+  udp = g_strdup_printf ("turn:[::1]:%u", standard->port);
+  dt_diag_runner_add_uri (runner, udp, COTURN_USERNAME, COTURN_PASSWORD);
+  root = run_report (runner, REPORT_BUDGET_US, NULL);
+  coturn_stop (standard);
+
+  entry = find_entry (root, udp, "ipv6");
+  assert_relayed (entry, "ipv6", FALSE);
+  assert_stage (entry, "ice", "failed");
+  g_assert_cmpstr (json_object_get_string_member (stage_of (entry, "ice"), "reason"), ==,
+                   "no-relay-candidate");
+  g_assert_nonnull (strstr (json_object_get_string_member (stage_of (entry, "ice"), "detail"),
+                            "REQUESTED-ADDRESS-FAMILY"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "usable_by_calls"), ==, "no");
+}
+
 /* Runs in a network namespace of its own (see main()), where port 443 is
  * free to take. */
 static void
 excellent_443_in_namespace (void)
 {
   const char *ips[] = { "127.0.0.1", NULL };
-  Coturn *on_443 = coturn_start_full (tmpdir, certdir, ips, FALSE, 443);
+  Coturn *on_443 = coturn_start_full (tmpdir, certdir, ips, FALSE, 443, FALSE);
   g_autoptr(DtDiagRunner) runner = make_runner (TRUE);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *udp = g_strdup_printf ("turn:127.0.0.1:%u", on_443->port);
@@ -854,7 +890,8 @@ main (int   argc,
   certdir = coturn_make_certs (tmpdir);
   ca_path = g_build_filename (certdir, "ca.pem", NULL);
   have_ipv6 = coturn_have_ipv6 (&ipv6_skip_reason);
-  server = coturn_start (tmpdir, certdir, have_ipv6 ? ips_dual : ips_v4, FALSE);
+  /* libnice asks for no family: let it have IPv6 relays over IPv6 */
+  server = coturn_start_full (tmpdir, certdir, have_ipv6 ? ips_dual : ips_v4, FALSE, 0, TRUE);
   peer4 = echo_peer_new (G_SOCKET_FAMILY_IPV4);
   if (have_ipv6)
     peer6 = echo_peer_new (G_SOCKET_FAMILY_IPV6);
@@ -866,6 +903,7 @@ main (int   argc,
   g_test_add_func ("/diag-runner/working", test_working);
   g_test_add_func ("/diag-runner/stun-only", test_stun_only);
   g_test_add_func ("/diag-runner/tls-only", test_tls_only);
+  g_test_add_func ("/diag-runner/ipv6-default-family", test_ipv6_default_family);
   g_test_add_func (NETNS_TEST, test_excellent_443);
   g_test_add_func ("/diag-runner/wrong-password", test_wrong_password);
   g_test_add_func ("/diag-runner/unreachable", test_unreachable);
