@@ -73,8 +73,10 @@ use_peer_url (DtDiagRunner  *runner,
   gsize length;
   const char *data;
 
-  info_url = g_strconcat (url, g_str_has_suffix (url, "/") ? DT_DIAG_SIGNAL_PATH_INFO + 1
-                                                           : DT_DIAG_SIGNAL_PATH_INFO, NULL);
+  /* The paths begin with "/" */
+  info_url = g_str_has_suffix (url, "/")
+    ? g_strconcat (url, &DT_DIAG_SIGNAL_PATH_INFO[1], NULL)
+    : g_strconcat (url, DT_DIAG_SIGNAL_PATH_INFO, NULL);
   message = soup_message_new (SOUP_METHOD_GET, info_url);
   if (message == NULL)
     {
