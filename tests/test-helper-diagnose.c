@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -185,6 +186,12 @@ on_line (GObject      *source,
   serve->done = TRUE;
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* The next line the helper prints, within 10 s; %NULL at the end */
 static char *
 serve_read_line (Serve *serve)
@@ -210,14 +217,18 @@ serve_start (Serve      *serve,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) ready = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *line = NULL;
   const char *argv[] = { g_getenv ("DIALTONE_HELPER"), "serve", "--diagnostics", "0",
                          token ? "--token" : NULL, token, NULL };
   JsonObject *diagnostics;
   JsonArray *echo;
 
-  serve->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                            G_SUBPROCESS_FLAGS_STDIN_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  /* A failed assertion aborts the test: take the helper down with it */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  serve->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   serve->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve->process));
 
@@ -356,6 +367,101 @@ test_serve_token (Fixture       *f,
   g_assert_cmpuint (serve_stop (&serve), ==, 1);
 }
 
+/* One raw HTTP/1.1 exchange with the peer at @url; returns the status code */
+static guint
+http_status (const char *url,
+             const char *request)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) response = g_byte_array_new ();
+  g_autofree char *text = NULL;
+  const char *host_port = url + strlen ("http://");
+  guint status = 0;
+  char buffer[4096];
+  gssize n;
+
+  g_socket_client_set_timeout (client, 10);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, host_port, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                            request, strlen (request), NULL, NULL, &error));
+  g_assert_no_error (error);
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   buffer, sizeof buffer, NULL, &error)) > 0)
+    g_byte_array_append (response, (const guint8 *) buffer, (guint) n);
+  g_assert_no_error (error);
+  text = g_strndup ((const char *) response->data, response->len);
+  g_assert_true (g_str_has_prefix (text, "HTTP/1.1 "));
+  status = (guint) g_ascii_strtoull (text + strlen ("HTTP/1.1 "), NULL, 10);
+  g_test_message ("%u for %.*s", status, (int) strcspn (request, "\r"), request);
+  return status;
+}
+
+static char *
+post (const char *path,
+      const char *body)
+{
+  return g_strdup_printf ("POST %s HTTP/1.1\r\nHost: peer\r\nConnection: close\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                          path, strlen (body), body);
+}
+
+/* Bad requests get an HTTP error, and the peer goes on serving */
+static void
+test_serve_bad_requests (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char *bodies[] = {
+    "",
+    "not json",
+    "[1,2,3]",
+    "{\"family\":\"ipv4\",\"ufrag\":\"abcd\",\"pwd\":\"short\",\"candidates\":[]}",
+    /* a host candidate, not a relayed one */
+    "{\"family\":\"ipv4\",\"ufrag\":\"abcd\",\"pwd\":\"abcdefghijklmnopqrstuvwxyz\","
+    "\"candidates\":[\"a=candidate:1 1 UDP 2013266431 127.0.0.1 40000 typ host\"]}",
+    /* two candidates */
+    "{\"family\":\"ipv4\",\"ufrag\":\"abcd\",\"pwd\":\"abcdefghijklmnopqrstuvwxyz\","
+    "\"candidates\":[\"a=candidate:1 1 UDP 16777215 127.0.0.1 40000 typ relay raddr 0.0.0.0 "
+    "rport 0\",\"a=candidate:2 1 UDP 16777215 127.0.0.1 40001 typ relay raddr 0.0.0.0 rport 0\"]}",
+    /* a relayed candidate of the other family */
+    "{\"family\":\"ipv6\",\"ufrag\":\"abcd\",\"pwd\":\"abcdefghijklmnopqrstuvwxyz\","
+    "\"candidates\":[\"a=candidate:1 1 UDP 16777215 127.0.0.1 40000 typ relay raddr 0.0.0.0 "
+    "rport 0\"]}",
+    /* not a candidate line libnice can read */
+    "{\"family\":\"ipv4\",\"ufrag\":\"abcd\",\"pwd\":\"abcdefghijklmnopqrstuvwxyz\","
+    "\"candidates\":[\"a=candidate:garbage\"]}",
+  };
+  Serve serve = { 0 };
+  g_autofree char *url = serve_start (&serve, NULL);
+  g_autofree char *huge = g_strdup_printf ("POST /v1/diagnostics/session HTTP/1.1\r\n"
+                                           "Host: peer\r\nConnection: close\r\n"
+                                           "Expect: 100-continue\r\n"
+                                           "Content-Length: 100000\r\n\r\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *request = post ("/v1/diagnostics/session", bodies[i]);
+
+      g_assert_cmpuint (http_status (url, request), ==, 400);
+    }
+  g_assert_cmpuint (http_status (url, huge), ==, 413);
+  g_assert_cmpuint (http_status (url, "POST /v1/diagnostics/session HTTP/1.1\r\nHost: peer\r\n"
+                                      "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                      "1\r\n{\r\n0\r\n\r\n"), ==, 411);
+  g_assert_cmpuint (http_status (url, "PUT /v1/diagnostics/session HTTP/1.1\r\nHost: peer\r\n"
+                                      "Connection: close\r\nContent-Length: 0\r\n\r\n"), ==,
+                    405);
+  g_assert_cmpuint (http_status (url, "GET /elsewhere HTTP/1.1\r\nHost: peer\r\n"
+                                      "Connection: close\r\n\r\n"), ==, 404);
+  /* Still serving */
+  g_assert_cmpuint (http_status (url, "GET /v1/diagnostics HTTP/1.1\r\nHost: peer\r\n"
+                                      "Connection: close\r\n\r\n"), ==, 200);
+  g_assert_cmpuint (serve_stop (&serve), ==, 0);
+}
+
 static void
 test_bad_options (Fixture       *f,
                   gconstpointer  data)
@@ -380,6 +486,7 @@ main (int   argc,
   ADD ("/helper-diagnose/bad-options", test_bad_options);
   ADD ("/helper-diagnose/serve-peer", test_serve_peer);
   ADD ("/helper-diagnose/serve-token", test_serve_token);
+  ADD ("/helper-diagnose/serve-bad-requests", test_serve_bad_requests);
 #undef ADD
 
   return g_test_run ();

@@ -616,6 +616,9 @@ dt_diag_service_start (DtDiagService  *self,
   g_set_object (&self->address, address);
   family = g_inet_address_get_family (address);
   self->server = soup_server_new ("server-header", "dialtone-helper ", NULL);
+  /* Early handlers pair with the handler of the same path */
+  soup_server_add_early_handler (self->server, DT_DIAG_SIGNAL_PATH_SESSION, on_early, self,
+                                 NULL);
   soup_server_add_early_handler (self->server, NULL, on_early, self, NULL);
   soup_server_add_handler (self->server, DT_DIAG_SIGNAL_PATH_SESSION, on_session, self, NULL);
   soup_server_add_handler (self->server, NULL, on_info, self, NULL);
