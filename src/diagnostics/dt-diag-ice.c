@@ -46,8 +46,8 @@ typedef struct {
   guint            timeout_ms;
   GCancellable    *cancellable;    /* the check's own: the deadline and the caller cancel it */
   GSource         *caller_watch;
-  guint            deadline;
-  guint            resend;
+  GSource         *deadline;
+  GSource         *resend;
   Phase            phase;
   gboolean         other_family_relay;
   NiceCandidate   *relay;
@@ -64,6 +64,27 @@ static void check_fail (Check *check, DtDiagReason reason, const char *detail);
 
 static void check_complete (Check *check);
 
+/* Attaches @source to the thread-default context, where the agent lives;
+ * returns it, a reference held */
+static GSource *
+check_add_source (GSource     *source,
+                  GSourceFunc  func,
+                  Check       *check)
+{
+  g_source_set_callback (source, func, check, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+static void
+source_clear (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
 static void
 on_agent_closed (GObject      *source,
                  GAsyncResult *result,
@@ -72,18 +93,21 @@ on_agent_closed (GObject      *source,
   Check *check = user_data;
 
   /* Closed: the allocations are released (LIFETIME 0, §4.5 #11). The
-   * result is a GTask's boolean, and TRUE. */
+   * result is a GTask's boolean, and TRUE. Nothing more to read. */
   g_task_propagate_boolean (G_TASK (result), NULL);
+  nice_agent_attach_recv (NICE_AGENT (source), check->stream, 1,
+                          g_main_context_get_thread_default (), NULL, NULL);
   g_object_unref (source);
   check_complete (check);
 }
 
-static void
+static gboolean
 close_agent (gpointer user_data)
 {
   Check *check = user_data;
 
   nice_agent_close_async (g_steal_pointer (&check->agent), on_agent_closed, check);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -123,8 +147,8 @@ check_return (Check *check)
   if (check->phase == PHASE_DONE)
     return;
   check->phase = PHASE_DONE;
-  g_clear_handle_id (&check->deadline, g_source_remove);
-  g_clear_handle_id (&check->resend, g_source_remove);
+  source_clear (&check->deadline);
+  source_clear (&check->resend);
   if (check->caller_watch != NULL)
     g_source_destroy (check->caller_watch);
   g_clear_pointer (&check->caller_watch, g_source_unref);
@@ -138,7 +162,7 @@ check_return (Check *check)
        * on_agent_recv ignores data from now on */
       g_signal_handlers_disconnect_by_data (check->agent, check);
       /* Not from inside one of the agent's own callbacks */
-      g_idle_add_once (close_agent, check);
+      g_source_unref (check_add_source (g_idle_source_new (), close_agent, check));
     }
   else
     check_complete (check);
@@ -164,7 +188,6 @@ on_deadline (gpointer user_data)
   Check *check = user_data;
   g_autofree char *detail = NULL;
 
-  check->deadline = 0;
   switch (check->phase)
     {
     case PHASE_GATHER:
@@ -288,7 +311,8 @@ start_greeting (Check *check)
   check->greeting_id = g_strdup_printf ("%08x", g_random_int ());
   check->sent_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   greeting_send (check);
-  check->resend = g_timeout_add (GREETING_INTERVAL_MS, on_greeting_resend, check);
+  check->resend = check_add_source (g_timeout_source_new (GREETING_INTERVAL_MS),
+                                    on_greeting_resend, check);
 }
 
 /* --- Connect ------------------------------------------------------------ */
@@ -582,7 +606,7 @@ dt_diag_ice_check_async (GInetSocketAddress  *server,
                              (GSourceFunc) (void (*) (void)) on_caller_cancelled, check, NULL);
       g_source_attach (check->caller_watch, context);
     }
-  check->deadline = g_timeout_add (timeout_ms, on_deadline, check);
+  check->deadline = check_add_source (g_timeout_source_new (timeout_ms), on_deadline, check);
 
   check->agent = nice_agent_new_full (context, NICE_COMPATIBILITY_RFC5245,
                                       NICE_AGENT_OPTION_NONE);
