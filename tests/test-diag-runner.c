@@ -679,11 +679,12 @@ test_tls_only (void)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *tls = g_strdup_printf ("turns:127.0.0.1:%u", tls_only->tls_port);
   g_autofree char *advice = NULL;
+  g_autofree char *html = NULL;
   JsonObject *entry, *families;
   JsonArray *report_advice;
 
   dt_diag_runner_add_uri (runner, tls, COTURN_USERNAME, COTURN_PASSWORD);
-  root = run_report (runner, REPORT_BUDGET_US, NULL);
+  root = run_report (runner, REPORT_BUDGET_US, &html);
   coturn_stop (tls_only);
 
   /* Dialtone's own client speaks TLS: TURN works, and the grade says so */
@@ -713,6 +714,7 @@ test_tls_only (void)
     if (strstr (json_array_get_string_element (report_advice, i), "calls cannot use any"))
       advice = g_strdup (json_array_get_string_element (report_advice, i));
   g_assert_nonnull (advice);
+  g_assert_nonnull (strstr (html, "Not usable by calls"));
 }
 
 /* A coturn as RFC 8656 §7.2 has it: no REQUESTED-ADDRESS-FAMILY, an IPv4
