@@ -611,11 +611,13 @@ dt_diag_ice_check_async (GInetSocketAddress  *server,
   check->agent = nice_agent_new_full (context, NICE_COMPATIBILITY_RFC5245,
                                       NICE_AGENT_OPTION_NONE);
   /* §5.5 step 5: relay only, as iceTransportPolicy "relay"; no ICE-TCP,
-   * whose host candidates would spawn TURN-TCP discovery of their own */
+   * whose host candidates would spawn TURN-TCP discovery of their own; no
+   * UPnP port mappings on the user's router for a test */
   g_object_set (check->agent,
                 "controlling-mode", TRUE,
                 "force-relay", TRUE,
                 "ice-tcp", FALSE,
+                "upnp", FALSE,
                 "stun-max-retransmissions", 6,
                 NULL);
 

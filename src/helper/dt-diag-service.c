@@ -447,7 +447,9 @@ on_session (SoupServer        *server,
   session->family = offer->family;
   session->agent = nice_agent_new_full (g_main_context_get_thread_default (),
                                         NICE_COMPATIBILITY_RFC5245, NICE_AGENT_OPTION_NONE);
-  g_object_set (session->agent, "controlling-mode", FALSE, "ice-tcp", FALSE, NULL);
+  /* Host candidates only: no UPnP port mappings on anyone's router */
+  g_object_set (session->agent, "controlling-mode", FALSE, "ice-tcp", FALSE, "upnp", FALSE,
+                NULL);
   add_local_addresses (self, session->agent, offer->family);
   stream = session->stream = nice_agent_add_stream (session->agent, 1);
 
