@@ -58,7 +58,9 @@ sh "$here/../tests/make-test-certs.sh" "$work/certs" >/dev/null 2>&1 ||
   { echo "could not make the test certificates" >&2; exit 1; }
 port=$(free_port)
 tls_port=$(free_port)
-min_port=$((40000 + $(python3 -c 'import random; print(random.randrange(200))') * 100))
+# A wide relay range: coturn does not reuse a released relay port at once,
+# and the cycles below allocate hundreds
+min_port=$((20000 + $(python3 -c 'import random; print(random.randrange(30))') * 1000))
 
 # As tests/coturn.c starts it: loopback peers allowed, and relays in the
 # family the client came over, since libnice asks for none
@@ -69,7 +71,7 @@ turnserver -n --no-cli \
   --lt-cred-mech --user=alice:secret --realm=bench.invalid \
   --allow-loopback-peers --allocation-default-address-family=keep --fingerprint \
   --log-file=stdout --simple-log --pidfile="$work/coturn.pid" --userdb="$work/coturn.db" \
-  --min-port="$min_port" --max-port=$((min_port + 99)) >"$work/coturn.log" 2>&1 &
+  --min-port="$min_port" --max-port=$((min_port + 999)) >"$work/coturn.log" 2>&1 &
 coturn_pid=$!
 i=0
 until python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null; do
