@@ -122,6 +122,33 @@ coturn_start (const char         *tmpdir,
               const char * const *ips,
               gboolean            tls_only)
 {
+  return coturn_start_full (tmpdir, certdir, ips, tls_only, 0, FALSE);
+}
+
+/**
+ * coturn_start_full:
+ * @tmpdir: a folder the test owns, for logs and state
+ * @certdir: from coturn_make_certs()
+ * @ips: the addresses to listen and relay on; the first is probed for
+ *   readiness
+ * @tls_only: refuse plain TCP and UDP (`--no-tcp --no-udp`)
+ * @tls_port: the TLS and DTLS port (443 in a test's own network
+ *   namespace), or 0 for a free one
+ * @keep_family: relay in the family a client came over when it asks for
+ *   none, rather than in IPv4 as RFC 8656 §7.2 says; libnice asks for
+ *   none (PROTOCOLS-SIP-MEDIA-TURN.md §4.5 #5), so its ICE check gets IPv6
+ *   relays over IPv6 only so
+ *
+ * Returns: (transfer full): the running server
+ */
+Coturn *
+coturn_start_full (const char         *tmpdir,
+                   const char         *certdir,
+                   const char * const *ips,
+                   gboolean            tls_only,
+                   guint16             tls_port,
+                   gboolean            keep_family)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
@@ -131,7 +158,7 @@ coturn_start (const char         *tmpdir,
   gint64 deadline;
 
   coturn->port = coturn_free_port (G_SOCKET_FAMILY_IPV4);
-  coturn->tls_port = coturn_free_port (G_SOCKET_FAMILY_IPV4);
+  coturn->tls_port = tls_port != 0 ? tls_port : coturn_free_port (G_SOCKET_FAMILY_IPV4);
   coturn->log_path = g_strdup_printf ("%s/coturn-%u.log", tmpdir, ++instance);
 
   g_ptr_array_add (argv, g_strdup (TURNSERVER));
@@ -151,6 +178,8 @@ coturn_start (const char         *tmpdir,
   g_ptr_array_add (argv, g_strdup ("--realm=" COTURN_REALM));
   /* PROTOCOLS-SIP-MEDIA-TURN.md §3.4: loopback peers are denied otherwise */
   g_ptr_array_add (argv, g_strdup ("--allow-loopback-peers"));
+  if (keep_family)
+    g_ptr_array_add (argv, g_strdup ("--allocation-default-address-family=keep"));
   g_ptr_array_add (argv, g_strdup ("--fingerprint"));
   g_ptr_array_add (argv, g_strdup ("--log-file=stdout"));
   g_ptr_array_add (argv, g_strdup ("--simple-log"));

@@ -28,6 +28,12 @@ Coturn   *coturn_start      (const char          *tmpdir,
                              const char          *certdir,
                              const char * const  *ips,
                              gboolean             tls_only);
+Coturn   *coturn_start_full (const char          *tmpdir,
+                             const char          *certdir,
+                             const char * const  *ips,
+                             gboolean             tls_only,
+                             guint16              tls_port,
+                             gboolean             keep_family);
 void      coturn_dump_log   (Coturn              *coturn);
 void      coturn_stop       (Coturn              *coturn);
 gboolean  coturn_have_ipv6  (char               **reason);

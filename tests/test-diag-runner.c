@@ -3,18 +3,36 @@
  *
  * The whole Diagnostics run against a real coturn started here on loopback
  * (UDP, TCP, TLS and DTLS, a test CA), with a UDP echo peer on 127.0.0.1
- * and ::1: a working server scores Great in each family; a wrong password,
- * a closed port, a silent port, an untrusted certificate and a malformed
- * URI each fail with their own reason; and a run can be cancelled. Every
- * assertion on results reads the JSON report, as a script would.
+ * and ::1 and the helper's diagnostics peer (DtDiagService) for the ICE
+ * checks: a working server scores Great in each family with ICE connected
+ * through every relay libnice can use; TLS on TCP 443, in a network
+ * namespace of the test's own, scores Excellent; STUN alone is Poor; a
+ * TLS-only server works for TURN but is reported unusable by calls; a
+ * standard coturn gives libnice no IPv6 relay, and the report says why; a
+ * wrong password, a closed port, a silent port, an untrusted certificate
+ * and a malformed URI each fail with their own reason; and a run can be
+ * cancelled. Every assertion on results reads the JSON report, as a
+ * script would.
  */
+
+/* unshare (2) */
+#define _GNU_SOURCE
 
 #include "config.h"
 
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "coturn.h"
 #include "dt-diag-runner.h"
+#include "dt-diag-service.h"
+
+#define NETNS_TEST "/diag-runner/excellent-443"
 
 /* The whole report must come well within this on loopback; valgrind
  * (tests/meson.build's setup) slows everything down about tenfold */
@@ -34,6 +52,8 @@ static gboolean have_ipv6;
 static char *ipv6_skip_reason;
 static EchoPeer *peer4;
 static EchoPeer *peer6;
+static DtDiagService *service;
+static guint ice_connected;
 static guint slowdown = 1;
 
 /* --- The echo peer ------------------------------------------------------ */
@@ -123,6 +143,7 @@ make_runner (gboolean trust_test_ca)
 
       dt_diag_runner_set_peer (runner, address6);
     }
+  dt_diag_runner_set_peer_url (runner, dt_diag_service_get_url (service), NULL);
   if (trust_test_ca)
     {
       g_assert_true (dt_diag_runner_set_ca_file (runner, ca_path, &error));
@@ -227,6 +248,23 @@ family_grade (JsonNode   *root,
   return json_object_get_string_member (object, "grade");
 }
 
+/* The ICE check connected through libnice's own relay of @family */
+static void
+assert_ice_connected (JsonObject *entry,
+                      const char *family)
+{
+  JsonObject *ice = json_object_get_object_member (entry, "ice");
+  JsonObject *relay = json_object_get_object_member (ice, "relay");
+
+  assert_stage (entry, "ice", "passed");
+  g_assert_false (json_object_get_null_member (stage_of (entry, "ice"), "ms"));
+  g_assert_nonnull (relay);
+  g_assert_cmpstr (json_object_get_string_member (relay, "family"), ==, family);
+  g_assert_cmpfloat (json_object_get_double_member (ice, "connect_ms"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (ice, "rtt_ms"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "usable_by_calls"), ==, "yes");
+}
+
 static void
 assert_relayed (JsonObject *entry,
                 const char *family,
@@ -240,10 +278,6 @@ assert_relayed (JsonObject *entry,
   assert_stage (entry, "allocate", "passed");
   assert_stage (entry, "permission", "passed");
   assert_stage (entry, "greeting", "passed");
-  /* honest: no ICE check yet */
-  assert_stage (entry, "ice", "not-run");
-  g_assert_cmpstr (json_object_get_string_member (stage_of (entry, "ice"), "reason"), ==,
-                   "ice-not-run");
   g_assert_false (json_object_get_null_member (stage_of (entry, "allocate"), "ms"));
   g_assert_cmpfloat (json_object_get_double_member (stage_of (entry, "allocate"), "ms"), >=, 0);
 
@@ -254,7 +288,6 @@ assert_relayed (JsonObject *entry,
   g_assert_true (json_object_get_boolean_member (entry, "turn_ok"));
   g_assert_cmpint (json_object_get_boolean_member (entry, "secure"), ==, secure);
   g_assert_cmpstr (json_object_get_string_member (entry, "grade"), ==, "Excellent");
-  g_assert_true (json_object_get_null_member (entry, "error"));
 }
 
 /* --- Tests -------------------------------------------------------------- */
@@ -268,6 +301,8 @@ test_working (void)
   const char *hosts[] = { "127.0.0.1", "[::1]" };
   const char *families[] = { "ipv4", "ipv6" };
   guint echoed4 = peer4->echoed;
+  guint connected = ice_connected;
+  guint n_ice = 0;
 
   for (guint f = 0; f < (have_ipv6 ? 2 : 1); f++)
     {
@@ -298,6 +333,8 @@ test_working (void)
 
       entry = find_entry (root, udp, families[f]);
       assert_relayed (entry, families[f], FALSE);
+      assert_ice_connected (entry, families[f]);
+      g_assert_true (json_object_get_null_member (entry, "error"));
       assert_stage (entry, "binding", "passed");
       g_assert_true (json_object_get_boolean_member (entry, "stun_ok"));
       /* loopback: the server sees us as we are */
@@ -308,16 +345,29 @@ test_working (void)
 
       entry = find_entry (root, tcp, families[f]);
       assert_relayed (entry, families[f], FALSE);
+      assert_ice_connected (entry, families[f]);
       assert_stage (entry, "binding", "skipped");
       g_assert_cmpstr (json_object_get_string_member (entry, "connection"), ==, "tcp");
 
+      /* libnice "TLS" is plain TCP, which this coturn takes on its TLS port
+       * too: usable, and the calls' verdict says it is not encrypted */
       entry = find_entry (root, tls, families[f]);
       assert_relayed (entry, families[f], TRUE);
+      assert_ice_connected (entry, families[f]);
+      g_assert_nonnull (strstr (json_object_get_string_member (entry, "calls_rule"),
+                                "plain TCP"));
       g_assert_cmpstr (json_object_get_string_member (entry, "connection"), ==, "tls");
+      n_ice += 3;
 
+      /* No DTLS in libnice: the ICE stage says so, and calls cannot use it */
       entry = find_entry (root, dtls, families[f]);
       assert_relayed (entry, families[f], TRUE);
       g_assert_cmpstr (json_object_get_string_member (entry, "connection"), ==, "dtls");
+      assert_stage (entry, "ice", "not-run");
+      g_assert_cmpstr (json_object_get_string_member (stage_of (entry, "ice"), "reason"), ==,
+                       "ice-unsupported");
+      g_assert_cmpstr (json_object_get_string_member (entry, "usable_by_calls"), ==, "no");
+      g_assert_true (json_object_get_null_member (entry, "error"));
 
       /* The other family's literal is not tested there, not failed */
       if (have_ipv6)
@@ -330,6 +380,10 @@ test_working (void)
 
       /* STUN and secure TURN, but nothing on TCP port 443 */
       g_assert_cmpstr (family_grade (root, families[f]), ==, "Great");
+      g_assert_true (json_object_get_boolean_member (
+                       json_object_get_object_member (
+                         json_object_get_object_member (json_node_get_object (root),
+                                                        "families"), families[f]), "calls"));
     }
 
   if (!have_ipv6)
@@ -338,8 +392,10 @@ test_working (void)
       g_assert_null (family_grade (root, "ipv6"));
     }
 
-  /* The greetings really went through the relays to the peer */
+  /* The greetings really went through the relays to the peer, and the
+   * peer's own agents saw ICE connect */
   g_assert_cmpuint (peer4->echoed, >=, echoed4 + 4);
+  g_assert_cmpuint (ice_connected - connected, ==, n_ice);
   g_assert_nonnull (strstr (html, "Great"));
   g_assert_nonnull (strstr (html, "Add a TURN server on TCP port 443"));
   g_assert_nonnull (strstr (html, "Calls cannot use TURN over DTLS"));
@@ -594,6 +650,219 @@ test_cancel (void)
   g_assert_finalize_object (g_steal_pointer (&runner));
 }
 
+static void
+test_stun_only (void)
+{
+  g_autoptr(DtDiagRunner) runner = make_runner (TRUE);
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *stun = g_strdup_printf ("stun:127.0.0.1:%u", server->port);
+  JsonObject *entry;
+
+  dt_diag_runner_add_uri (runner, stun, NULL, NULL);
+  root = run_report (runner, REPORT_BUDGET_US, NULL);
+
+  entry = find_entry (root, stun, "ipv4");
+  assert_stage (entry, "binding", "passed");
+  g_assert_true (json_object_get_boolean_member (entry, "stun_ok"));
+  g_assert_true (json_object_get_null_member (entry, "grade"));
+  assert_stage (entry, "ice", "skipped");
+  /* STUN without TURN */
+  g_assert_cmpstr (family_grade (root, "ipv4"), ==, "Poor");
+}
+
+static void
+test_tls_only (void)
+{
+  const char *ips[] = { "127.0.0.1", NULL };
+  Coturn *tls_only = coturn_start (tmpdir, certdir, ips, TRUE);
+  g_autoptr(DtDiagRunner) runner = make_runner (TRUE);
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *tls = g_strdup_printf ("turns:127.0.0.1:%u", tls_only->tls_port);
+  g_autofree char *advice = NULL;
+  g_autofree char *html = NULL;
+  JsonObject *entry, *families;
+  JsonArray *report_advice;
+
+  dt_diag_runner_add_uri (runner, tls, COTURN_USERNAME, COTURN_PASSWORD);
+  root = run_report (runner, REPORT_BUDGET_US, &html);
+  coturn_stop (tls_only);
+
+  /* Dialtone's own client speaks TLS: TURN works, and the grade says so */
+  entry = find_entry (root, tls, "ipv4");
+  assert_relayed (entry, "ipv4", TRUE);
+  g_assert_true (json_object_get_boolean_member (entry, "turn_ok"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "grade"), ==, "Excellent");
+
+  /* libnice's TLS is plain TCP, which this server refuses: no call can
+   * use it, and the report says so plainly */
+  assert_stage (entry, "ice", "failed");
+  g_assert_cmpstr (json_object_get_string_member (stage_of (entry, "ice"), "reason"), ==,
+                   "no-relay-candidate");
+  g_assert_cmpstr (json_object_get_string_member (entry, "usable_by_calls"), ==, "no");
+  g_assert_cmpstr (json_object_get_string_member (entry, "error"), ==, "no-relay-candidate");
+  g_assert_nonnull (strstr (json_object_get_string_member (entry, "advice"),
+                            "Calls cannot use"));
+  g_assert_nonnull (strstr (json_object_get_string_member (entry, "advice"), "plain TCP"));
+
+  families = json_object_get_object_member (json_node_get_object (root), "families");
+  g_assert_true (json_object_get_boolean_member (
+                   json_object_get_object_member (families, "ipv4"), "turn"));
+  g_assert_false (json_object_get_boolean_member (
+                    json_object_get_object_member (families, "ipv4"), "calls"));
+  report_advice = json_object_get_array_member (json_node_get_object (root), "advice");
+  for (guint i = 0; i < json_array_get_length (report_advice); i++)
+    if (strstr (json_array_get_string_element (report_advice, i), "calls cannot use any"))
+      advice = g_strdup (json_array_get_string_element (report_advice, i));
+  g_assert_nonnull (advice);
+  g_assert_nonnull (strstr (html, "Not usable by calls"));
+}
+
+/* A coturn as RFC 8656 §7.2 has it: no REQUESTED-ADDRESS-FAMILY, an IPv4
+ * relay. Dialtone's client asks for IPv6 and gets it; libnice asks for
+ * nothing, and the report says why calls then get no IPv6 relay. */
+static void
+test_ipv6_default_family (void)
+{
+  const char *ips[] = { "127.0.0.1", "::1", NULL };
+  Coturn *standard;
+  g_autoptr(DtDiagRunner) runner = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *udp = NULL;
+  JsonObject *entry;
+
+  if (!have_ipv6)
+    {
+      g_test_skip (ipv6_skip_reason);
+      return;
+    }
+  standard = coturn_start (tmpdir, certdir, ips, FALSE);
+  runner = make_runner (TRUE);
+  udp = g_strdup_printf ("turn:[::1]:%u", standard->port);
+  dt_diag_runner_add_uri (runner, udp, COTURN_USERNAME, COTURN_PASSWORD);
+  root = run_report (runner, REPORT_BUDGET_US, NULL);
+  coturn_stop (standard);
+
+  entry = find_entry (root, udp, "ipv6");
+  assert_relayed (entry, "ipv6", FALSE);
+  assert_stage (entry, "ice", "failed");
+  g_assert_cmpstr (json_object_get_string_member (stage_of (entry, "ice"), "reason"), ==,
+                   "no-relay-candidate");
+  g_assert_nonnull (strstr (json_object_get_string_member (stage_of (entry, "ice"), "detail"),
+                            "REQUESTED-ADDRESS-FAMILY"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "usable_by_calls"), ==, "no");
+}
+
+/* Runs in a network namespace of its own (see main()), where port 443 is
+ * free to take. */
+static void
+excellent_443_in_namespace (void)
+{
+  const char *ips[] = { "127.0.0.1", NULL };
+  Coturn *on_443 = coturn_start_full (tmpdir, certdir, ips, FALSE, 443, FALSE);
+  g_autoptr(DtDiagRunner) runner = make_runner (TRUE);
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *udp = g_strdup_printf ("turn:127.0.0.1:%u", on_443->port);
+  const char *tls = "turns:127.0.0.1:443?transport=tcp";
+  const char * const uris[] = { udp, tls, NULL };
+  g_autoptr(DtIceServer) ice_server = dt_ice_server_new (uris, COTURN_USERNAME,
+                                                         COTURN_PASSWORD);
+  JsonObject *entry;
+  JsonArray *flags;
+  gboolean has_443 = FALSE;
+
+  dt_diag_runner_add_server (runner, ice_server);
+  root = run_report (runner, REPORT_BUDGET_US, NULL);
+  coturn_stop (on_443);
+
+  entry = find_entry (root, udp, "ipv4");
+  assert_relayed (entry, "ipv4", FALSE);
+  assert_ice_connected (entry, "ipv4");
+  entry = find_entry (root, tls, "ipv4");
+  assert_relayed (entry, "ipv4", TRUE);
+  assert_ice_connected (entry, "ipv4");
+  flags = json_object_get_array_member (entry, "flags");
+  for (guint i = 0; i < json_array_get_length (flags); i++)
+    has_443 |= g_str_equal (json_array_get_string_element (flags, i), "tcp-turns-443");
+  g_assert_true (has_443);
+
+  g_assert_cmpstr (family_grade (root, "ipv4"), ==, "Excellent");
+}
+
+static gboolean
+namespaces_available (char **reason)
+{
+  const char *cmd[] = { "unshare", "--net", "true", NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) cmd, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, &error))
+    {
+      *reason = g_strdup_printf ("unshare(1) could not run: %s", error->message);
+      return FALSE;
+    }
+  if (!g_spawn_check_wait_status (status, &error))
+    {
+      *reason = g_strdup_printf ("no network namespaces here (unshare --net: %s)",
+                                 error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_excellent_443 (void)
+{
+  g_autofree char *reason = NULL;
+
+  if (g_test_subprocess ())
+    {
+      excellent_443_in_namespace ();
+      return;
+    }
+  /* Port 443 is the system's: take it only in a namespace of our own */
+  if (!namespaces_available (&reason))
+    {
+      g_test_skip (reason);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC * slowdown,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* For NETNS_TEST's subprocess, before any thread exists: a network
+ * namespace with loopback up, so that coturn may listen on 443. */
+static void
+enter_network_namespace (void)
+{
+  struct ifreq request = { 0 };
+  int fd;
+
+  if (unshare (CLONE_NEWNET) != 0)
+    g_error ("unshare (CLONE_NEWNET): %s", g_strerror (errno));
+  fd = socket (AF_INET, SOCK_DGRAM, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_strlcpy (request.ifr_name, "lo", sizeof request.ifr_name);
+  if (ioctl (fd, SIOCGIFFLAGS, &request) != 0)
+    g_error ("SIOCGIFFLAGS lo: %s", g_strerror (errno));
+  request.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &request) != 0)
+    g_error ("SIOCSIFFLAGS lo: %s", g_strerror (errno));
+  close (fd);
+}
+
+static void
+on_service_event (DtDiagService *peer,
+                  JsonNode      *event,
+                  gpointer       user_data)
+{
+  JsonObject *object = json_node_get_object (event);
+
+  if (g_strcmp0 (json_object_get_string_member (object, "state"), "connected") == 0)
+    ice_connected++;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,7 +870,18 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   const char *ips_v4[] = { "127.0.0.1", NULL };
   const char *ips_dual[] = { "127.0.0.1", "::1", NULL };
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  gboolean subprocess = FALSE;
+  gboolean netns = FALSE;
   int ret;
+
+  for (int i = 1; i < argc; i++)
+    {
+      subprocess |= g_str_equal (argv[i], "--GTestSubprocess");
+      netns |= g_str_equal (argv[i], NETNS_TEST);
+    }
+  if (subprocess && netns)
+    enter_network_namespace ();
 
   g_test_init (&argc, &argv, NULL);
   if (g_getenv ("DT_UNDER_VALGRIND") != NULL)
@@ -612,12 +892,21 @@ main (int   argc,
   certdir = coturn_make_certs (tmpdir);
   ca_path = g_build_filename (certdir, "ca.pem", NULL);
   have_ipv6 = coturn_have_ipv6 (&ipv6_skip_reason);
-  server = coturn_start (tmpdir, certdir, have_ipv6 ? ips_dual : ips_v4, FALSE);
+  /* libnice asks for no family: let it have IPv6 relays over IPv6 */
+  server = coturn_start_full (tmpdir, certdir, have_ipv6 ? ips_dual : ips_v4, FALSE, 0, TRUE);
   peer4 = echo_peer_new (G_SOCKET_FAMILY_IPV4);
   if (have_ipv6)
     peer6 = echo_peer_new (G_SOCKET_FAMILY_IPV6);
+  service = dt_diag_service_new (NULL);
+  g_signal_connect (service, "event", G_CALLBACK (on_service_event), NULL);
+  g_assert_true (dt_diag_service_start (service, loopback, 0, &error));
+  g_assert_no_error (error);
 
   g_test_add_func ("/diag-runner/working", test_working);
+  g_test_add_func ("/diag-runner/stun-only", test_stun_only);
+  g_test_add_func ("/diag-runner/tls-only", test_tls_only);
+  g_test_add_func ("/diag-runner/ipv6-default-family", test_ipv6_default_family);
+  g_test_add_func (NETNS_TEST, test_excellent_443);
   g_test_add_func ("/diag-runner/wrong-password", test_wrong_password);
   g_test_add_func ("/diag-runner/unreachable", test_unreachable);
   g_test_add_func ("/diag-runner/untrusted", test_untrusted);
@@ -631,6 +920,8 @@ main (int   argc,
   coturn_stop (server);
   echo_peer_free (peer4);
   echo_peer_free (peer6);
+  dt_diag_service_stop (service);
+  g_clear_object (&service);
   {
     const char *cmd[] = { "rm", "-rf", tmpdir, NULL };
 

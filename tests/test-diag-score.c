@@ -27,6 +27,7 @@ typedef struct {
 #define NOT_RUN   DT_DIAG_ICE_NOT_RUN
 #define CONNECTED DT_DIAG_ICE_CONNECTED
 #define FAILED    DT_DIAG_ICE_FAILED
+#define NO_DTLS   DT_DIAG_ICE_UNSUPPORTED
 
 #define F_UT   DT_DIAG_FLAG_UDP_TURN
 #define F_TT   DT_DIAG_FLAG_TCP_TURN
@@ -90,15 +91,16 @@ static const UriCase uri_cases[] = {
     DT_DIAG_GRADE_EXCELLENT, FALSE, TRUE, F_TT, TRUE, "Excellent" },
   { { "turns:example.org?transport=udp", TRUE, FALSE, TRUE, TRUE, NOT_RUN, FALSE },
     DT_DIAG_GRADE_EXCELLENT, FALSE, TRUE, F_UT, TRUE, "Excellent" },
-  /* turn_ok needs the relay, the greeting, and an ICE check that did not fail */
+  /* turn_ok needs the relay and the greeting; the ICE check is the calls'
+   * verdict, not the grade's (test_calls) */
   { { "turn:example.org", TRUE, FALSE, TRUE, FALSE, NOT_RUN, FALSE },
     DT_DIAG_GRADE_FAIL, FALSE, FALSE, 0, FALSE, "Fail" },
   { { "turn:example.org", TRUE, FALSE, FALSE, TRUE, NOT_RUN, FALSE },
     DT_DIAG_GRADE_FAIL, FALSE, FALSE, 0, FALSE, "Fail" },
   { { "turn:example.org", TRUE, TRUE, TRUE, TRUE, FAILED, FALSE },
-    DT_DIAG_GRADE_POOR, TRUE, FALSE, 0, FALSE, "Poor: STUN works" },
+    DT_DIAG_GRADE_EXCELLENT, TRUE, TRUE, F_UT, FALSE, "Excellent: TURN relays and STUN works" },
   { { "turns:example.org:443", TRUE, FALSE, TRUE, TRUE, FAILED, TRUE },
-    DT_DIAG_GRADE_FAIL, FALSE, FALSE, 0, FALSE, "Fail" },
+    DT_DIAG_GRADE_EXCELLENT, FALSE, TRUE, F_TTS | F_443, FALSE, "Excellent" },
   /* flags only when turn_ok */
   { { "turns:example.org:443", TRUE, FALSE, TRUE, FALSE, NOT_RUN, TRUE },
     DT_DIAG_GRADE_FAIL, FALSE, FALSE, 0, FALSE, "Fail" },
@@ -306,6 +308,68 @@ test_names (void)
     g_assert_cmpstr (dt_diag_grade_to_label (g), !=, "");
 }
 
+/* Whether calls can use a URI: the ICE check's verdict, beside the grade */
+static void
+test_calls (void)
+{
+  static const struct {
+    Facts        facts;
+    DtDiagCalls  calls;
+    const char  *rule;
+  } cases[] = {
+    { { "turn:example.org", TRUE, TRUE, TRUE, TRUE, CONNECTED, FALSE },
+      DT_DIAG_CALLS_YES, "Usable by calls" },
+    /* a TLS-only server: TURN works, libnice's cleartext does not */
+    { { "turns:example.org", TRUE, FALSE, TRUE, TRUE, FAILED, TRUE },
+      DT_DIAG_CALLS_NO, "Not usable by calls" },
+    /* libnice got through a turns: port, but over plain TCP */
+    { { "turns:example.org", TRUE, FALSE, TRUE, TRUE, CONNECTED, TRUE },
+      DT_DIAG_CALLS_YES, "plain TCP" },
+    { { "turns:example.org?transport=udp", TRUE, FALSE, TRUE, TRUE, NO_DTLS, TRUE },
+      DT_DIAG_CALLS_NO, "no TURN over DTLS" },
+    { { "turn:example.org", TRUE, TRUE, TRUE, TRUE, NOT_RUN, FALSE },
+      DT_DIAG_CALLS_UNKNOWN, "did not run" },
+    { { "turn:example.org", TRUE, TRUE, FALSE, FALSE, NOT_RUN, FALSE },
+      DT_DIAG_CALLS_NO, "TURN does not relay" },
+    { { "stun:example.org", TRUE, TRUE, FALSE, FALSE, NOT_RUN, FALSE },
+      DT_DIAG_CALLS_NONE, NULL },
+  };
+  DtDiagUriScore scores[2];
+  DtDiagFamilyScore family;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DtIceUri) uri = NULL;
+      DtDiagUriFacts facts;
+      DtDiagUriScore score;
+
+      facts_fill (&cases[i].facts, &uri, &facts);
+      dt_diag_score_uri (&facts, &score);
+      g_test_message ("calls case %u: %s → %s", i, cases[i].facts.uri,
+                      score.calls_rule ? score.calls_rule : "(none)");
+      g_assert_cmpint (score.calls, ==, cases[i].calls);
+      if (cases[i].rule == NULL)
+        g_assert_null (dt_diag_calls_to_string (score.calls));
+      else
+        g_assert_nonnull (strstr (score.calls_rule, cases[i].rule));
+    }
+
+  /* The family is usable by calls once one URI is */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(DtIceUri) uri = NULL;
+      DtDiagUriFacts facts;
+
+      facts_fill (&cases[i].facts, &uri, &facts);
+      dt_diag_score_uri (&facts, &scores[i]);
+    }
+  dt_diag_score_family (TRUE, scores, 2, &family);
+  g_assert_true (family.calls);
+  dt_diag_score_family (TRUE, scores + 1, 1, &family);
+  g_assert_false (family.calls);
+  g_assert_true (family.turn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +378,7 @@ main (int   argc,
 
   g_test_add_func ("/diag-score/uri", test_uri_rules);
   g_test_add_func ("/diag-score/family", test_family_rules);
+  g_test_add_func ("/diag-score/calls", test_calls);
   g_test_add_func ("/diag-score/names", test_names);
 
   return g_test_run ();

@@ -184,6 +184,13 @@ append_entry (GString           *out,
   g_string_append (out, " ");
   append_escaped (out, entry->score.rule);
   g_string_append (out, "</p>\n");
+  if (entry->score.calls_rule != NULL)
+    {
+      g_string_append (out, entry->score.calls == DT_DIAG_CALLS_NO ? "<p class=\"warning\">"
+                                                                   : "<p>");
+      append_escaped (out, entry->score.calls_rule);
+      g_string_append (out, "</p>\n");
+    }
   if (warning != NULL)
     {
       g_string_append (out, "<p class=\"warning\">");

@@ -171,6 +171,15 @@ add_entry (JsonBuilder       *builder,
   add_address (builder, "relay", entry->relay_address);
   add_ms (builder, "greeting_rtt_ms", entry->greeting_rtt_us);
 
+  /* The ICE check's own numbers: libnice's relay, not Dialtone's */
+  json_builder_set_member_name (builder, "ice");
+  json_builder_begin_object (builder);
+  add_address (builder, "relay", entry->ice_relay_address);
+  add_ms (builder, "allocate_ms", entry->ice_allocate_us);
+  add_ms (builder, "connect_ms", entry->ice_connect_us);
+  add_ms (builder, "rtt_ms", entry->ice_rtt_us);
+  json_builder_end_object (builder);
+
   json_builder_set_member_name (builder, "stages");
   json_builder_begin_object (builder);
   for (guint i = 0; i < DT_DIAG_N_STAGES; i++)
@@ -188,6 +197,8 @@ add_entry (JsonBuilder       *builder,
   json_builder_add_boolean_value (builder, entry->score.secure);
   add_flags (builder, entry->score.flags);
   add_string_or_null (builder, "rule", entry->score.rule);
+  add_string_or_null (builder, "usable_by_calls", dt_diag_calls_to_string (entry->score.calls));
+  add_string_or_null (builder, "calls_rule", entry->score.calls_rule);
   add_string_or_null (builder, "warning", warning);
   add_string_or_null (builder, "error", failure ? dt_diag_reason_to_string (failure->reason)
                                                 : NULL);
@@ -257,6 +268,8 @@ dt_diag_report_to_json (DtDiagReport *self)
       json_builder_add_boolean_value (builder, score->turn);
       add_flags (builder, score->flags);
       add_string_or_null (builder, "rule", score->rule);
+      json_builder_set_member_name (builder, "calls");
+      json_builder_add_boolean_value (builder, score->calls);
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);

@@ -66,6 +66,7 @@ entry_free (DtDiagEntry *entry)
   g_clear_object (&entry->server_address);
   g_clear_object (&entry->mapped_address);
   g_clear_object (&entry->relay_address);
+  g_clear_object (&entry->ice_relay_address);
   for (guint i = 0; i < DT_DIAG_N_STAGES; i++)
     stage_result_clear (&entry->stages[i]);
   g_free (entry);
@@ -345,6 +346,7 @@ dt_diag_report_add_entry (DtDiagReport  *self,
   entry->uri_text = redact_uri (uri_text);
   entry->family = family;
   entry->greeting_rtt_us = -1;
+  entry->ice_allocate_us = entry->ice_connect_us = entry->ice_rtt_us = -1;
   for (guint i = 0; i < DT_DIAG_N_STAGES; i++)
     entry->stages[i].duration_us = -1;
 
@@ -511,6 +513,8 @@ dt_diag_report_get_advice (DtDiagReport *self)
   gboolean any_turn_ok = FALSE;
   gboolean any_stun = FALSE;
   gboolean ice_not_run = FALSE;
+  gboolean calls_blocked = FALSE;
+  gboolean any_calls = FALSE;
 
   g_return_val_if_fail (DT_IS_DIAG_REPORT (self), NULL);
 
@@ -527,6 +531,7 @@ dt_diag_report_get_advice (DtDiagReport *self)
       any_443 |= (score->flags & DT_DIAG_FLAG_TCP_TURNS_443) != 0;
       any_stun |= score->stun;
       any_turn_ok |= score->turn;
+      any_calls |= score->calls;
     }
 
   for (guint i = 0; i < self->entries->len; i++)
@@ -537,7 +542,8 @@ dt_diag_report_get_advice (DtDiagReport *self)
         continue;
       any_tls |= (entry->score.flags & DT_DIAG_FLAG_TCP_TURNS) != 0;
       any_dtls |= (entry->score.flags & DT_DIAG_FLAG_UDP_TURNS) != 0;
-      ice_not_run |= entry->stages[DT_DIAG_STAGE_ICE].state == DT_DIAG_STAGE_NOT_RUN;
+      ice_not_run |= entry->score.calls == DT_DIAG_CALLS_UNKNOWN;
+      calls_blocked |= entry->score.calls == DT_DIAG_CALLS_NO;
     }
 
   if (any_tested && !any_turn_ok)
@@ -564,6 +570,13 @@ dt_diag_report_get_advice (DtDiagReport *self)
     g_strv_builder_add (builder, _("The ICE check through libnice was not run: the grades say "
                                    "what the servers do, not yet whether a call gets through "
                                    "them"));
+  if (any_turn_ok && calls_blocked && !any_calls)
+    g_strv_builder_add (builder, _("TURN works, but calls cannot use any of these servers: "
+                                   "libnice, which calls use, did not get through them. Each "
+                                   "server's ICE check says why"));
+  else if (calls_blocked)
+    g_strv_builder_add (builder, _("Some servers work for TURN but not for calls: see "
+                                   "“usable by calls” for each"));
 
   return g_strv_builder_end (builder);
 }
@@ -708,6 +721,8 @@ dt_diag_entry_get_facts (const DtDiagEntry *entry,
     .greeting_ok = entry->stages[DT_DIAG_STAGE_GREETING].state == DT_DIAG_STAGE_PASSED,
     .ice = ice == DT_DIAG_STAGE_PASSED ? DT_DIAG_ICE_CONNECTED
          : ice == DT_DIAG_STAGE_FAILED ? DT_DIAG_ICE_FAILED
+         : entry->stages[DT_DIAG_STAGE_ICE].reason == DT_DIAG_REASON_ICE_UNSUPPORTED
+           ? DT_DIAG_ICE_UNSUPPORTED
          : DT_DIAG_ICE_NOT_RUN,
     .handshake_verified = entry->stages[DT_DIAG_STAGE_HANDSHAKE].state == DT_DIAG_STAGE_PASSED,
   };
@@ -799,10 +814,30 @@ dt_diag_entry_get_advice (const DtDiagEntry *entry)
     case DT_DIAG_REASON_CONNECTION_CLOSED:
       return g_strdup_printf (_("The connection to %s broke during the test: try again, and "
                                 "check the server's logs if it keeps happening"), server);
+    case DT_DIAG_REASON_NO_RELAY_CANDIDATE:
+      if (entry->uri != NULL && entry->uri->scheme == DT_ICE_URI_SCHEME_TURNS &&
+          entry->stages[DT_DIAG_STAGE_GREETING].state == DT_DIAG_STAGE_PASSED)
+        return g_strdup_printf (_("Calls cannot use %s: it relays over TLS, but libnice, "
+                                  "which calls use, sends plain TCP to turns: servers. Let "
+                                  "the server also accept plain TCP on port %u, or add a "
+                                  "turn: URI for calls"), server, port);
+      return g_strdup_printf (_("Calls cannot use %s: libnice, which calls use, got no relay "
+                                "of this family from it (%s)"), server,
+                              failure->detail ? failure->detail : "");
+    case DT_DIAG_REASON_PEER_UNREACHABLE:
+      return g_strdup_printf (_("The ICE check could not talk to the diagnostics peer: %s"),
+                              failure->detail ? failure->detail : "");
+    case DT_DIAG_REASON_ICE_FAILED:
+    case DT_DIAG_REASON_ICE_TIMEOUT:
+      return g_strdup_printf (_("Calls cannot use %s: a call's ICE (libnice) did not connect "
+                                "through its relay, although Dialtone's own client did. "
+                                "Check the server's relay port range in the firewall"),
+                              server);
     case DT_DIAG_REASON_CANCELLED:
       return g_strdup (_("The test was stopped before it finished"));
     case DT_DIAG_REASON_NONE:
     case DT_DIAG_REASON_ICE_NOT_RUN:
+    case DT_DIAG_REASON_ICE_UNSUPPORTED:
     default:
       return NULL;
     }
@@ -923,7 +958,8 @@ dt_diag_reason_to_string (DtDiagReason reason)
     NULL, "uri-invalid", "uri-unsupported", "dns-failed", "dns-no-address",
     "family-not-available", "no-response", "connect-refused", "tls-failed", "tls-certificate",
     "auth-failed", "allocation-refused", "family-not-supported", "permission-refused",
-    "greeting-timeout", "protocol-error", "connection-closed", "ice-not-run", "cancelled",
+    "greeting-timeout", "protocol-error", "connection-closed", "ice-not-run", "ice-unsupported",
+    "no-relay-candidate", "peer-unreachable", "ice-failed", "ice-timeout", "cancelled",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (names) == DT_DIAG_REASON_CANCELLED + 1);
@@ -978,6 +1014,16 @@ dt_diag_reason_to_label (DtDiagReason reason)
       return _("connection closed");
     case DT_DIAG_REASON_ICE_NOT_RUN:
       return _("not run");
+    case DT_DIAG_REASON_ICE_UNSUPPORTED:
+      return _("not possible with libnice");
+    case DT_DIAG_REASON_NO_RELAY_CANDIDATE:
+      return _("no relayed candidate");
+    case DT_DIAG_REASON_PEER_UNREACHABLE:
+      return _("diagnostics peer unreachable");
+    case DT_DIAG_REASON_ICE_FAILED:
+      return _("ICE failed");
+    case DT_DIAG_REASON_ICE_TIMEOUT:
+      return _("ICE timed out");
     case DT_DIAG_REASON_CANCELLED:
       return _("cancelled");
     default:

@@ -84,7 +84,16 @@ typedef enum {
  * @DT_DIAG_REASON_GREETING_TIMEOUT: the greeting got no reply in time
  * @DT_DIAG_REASON_PROTOCOL_ERROR: the server answered something unusable
  * @DT_DIAG_REASON_CONNECTION_CLOSED: the connection closed or broke
- * @DT_DIAG_REASON_ICE_NOT_RUN: the ICE check is not part of this run
+ * @DT_DIAG_REASON_ICE_NOT_RUN: the ICE check did not run: no diagnostics
+ *   peer, or TURN itself did not relay
+ * @DT_DIAG_REASON_ICE_UNSUPPORTED: libnice cannot use this transport (TURN
+ *   over DTLS)
+ * @DT_DIAG_REASON_NO_RELAY_CANDIDATE: libnice got no relayed candidate of
+ *   the family from the server
+ * @DT_DIAG_REASON_PEER_UNREACHABLE: the diagnostics peer's signalling
+ *   failed
+ * @DT_DIAG_REASON_ICE_FAILED: ICE connectivity checks failed
+ * @DT_DIAG_REASON_ICE_TIMEOUT: ICE did not connect in time
  * @DT_DIAG_REASON_CANCELLED: the run was cancelled
  */
 typedef enum {
@@ -106,6 +115,11 @@ typedef enum {
   DT_DIAG_REASON_PROTOCOL_ERROR,
   DT_DIAG_REASON_CONNECTION_CLOSED,
   DT_DIAG_REASON_ICE_NOT_RUN,
+  DT_DIAG_REASON_ICE_UNSUPPORTED,
+  DT_DIAG_REASON_NO_RELAY_CANDIDATE,
+  DT_DIAG_REASON_PEER_UNREACHABLE,
+  DT_DIAG_REASON_ICE_FAILED,
+  DT_DIAG_REASON_ICE_TIMEOUT,
   DT_DIAG_REASON_CANCELLED,
 } DtDiagReason;
 
@@ -138,6 +152,11 @@ typedef struct {
  * @relay_address: (nullable): the relayed address the server allocated
  * @stages: each stage's result
  * @greeting_rtt_us: the greeting's round trip in µs, or -1
+ * @ice_relay_address: (nullable): the relayed address libnice got for the
+ *   ICE check
+ * @ice_allocate_us: from libnice's gathering to its relayed candidate, or -1
+ * @ice_connect_us: from the offer to ICE READY, or -1
+ * @ice_rtt_us: the greeting's round trip over the ICE path, or -1
  * @score: the URI's grade in this family, once the report is scored
  *
  * One URI tested in one address family.
@@ -152,6 +171,10 @@ typedef struct {
   GInetSocketAddress *relay_address;
   DtDiagStageResult   stages[DT_DIAG_N_STAGES];
   gint64              greeting_rtt_us;
+  GInetSocketAddress *ice_relay_address;
+  gint64              ice_allocate_us;
+  gint64              ice_connect_us;
+  gint64              ice_rtt_us;
   DtDiagUriScore      score;
 } DtDiagEntry;
 

@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dt-diag-runner.c
  *
- * One run is a GTask whose data walks a list of jobs (one URI in one
- * family) one after another, each through a chain of DtTurnClient calls.
+ * One run is a GTask whose data (Shared) holds the report and a list of
+ * jobs (one URI in one family). Two lanes, each a GTask of its own whose
+ * data is a Run, take the jobs in turn, one after another each, through
+ * a chain of DtTurnClient calls: §5.5 allows two at a time, and a slow
+ * handshake in one lane (coturn's DTLS takes half a second) no longer
+ * holds up the other.
  * Every stage has a watchdog on the run's DtClock and its own
  * GCancellable: the watchdog cancels it and the stage is recorded as "no
  * response"; the caller's GCancellable cancels it too and ends the run.
- * The ICE check through libnice is a later stage; it is recorded as not
- * run, never as passed.
+ * When a URI's own TURN stages relayed, its ICE check through libnice
+ * (dt-diag-ice.c) starts and runs beside the jobs that follow, since it
+ * spends most of its time waiting on timers; the report is done when the
+ * last job and the last ICE check are.
  */
 
 #define G_LOG_DOMAIN "dialtone-diagnostics"
@@ -17,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "dt-diag-ice.h"
 #include "dt-diag-runner.h"
 #include "dt-turn-client.h"
 
@@ -24,6 +31,8 @@
 #define GREETING_INTERVAL_MS 250
 #define GREETING_PREFIX      "DIALTONE-DIAG 1 "
 #define GREETING_ACK_PREFIX  "DIALTONE-DIAG-ACK 1 "
+/* §5.5: URIs one after another, or at most two at a time */
+#define N_LANES              2
 /* RFC 8489 §6.2.1 timing, shortened to fit a stage */
 #define STUN_RTO_MS          250
 #define STUN_TRANSMISSIONS   5
@@ -45,6 +54,8 @@ struct _DtDiagRunner
   GInetSocketAddress *peers[2];      /* IPv4, IPv6 */
   GTlsDatabase       *tls_database;
   guint               stage_timeout_ms;
+  char               *peer_url;
+  char               *peer_token;
 };
 
 G_DEFINE_FINAL_TYPE (DtDiagRunner, dt_diag_runner, G_TYPE_OBJECT)
@@ -55,17 +66,37 @@ typedef struct {
   GSocketFamily  family;
 } Job;
 
+typedef struct _Run Run;
+
+/* What the lanes share: the task data of the run's own GTask */
 typedef struct {
   DtDiagReport       *report;
   GPtrArray          *jobs;
   guint               next_job;
   gint64              started_us;
+  guint               lanes_running;
+  guint               pending_ice;
+  gboolean            returned;
+  GSource            *cancel_watch;
+  Run                *lanes[N_LANES];
+} Shared;
+
+/* One lane: the task data of its GTask */
+struct _Run {
+  GTask              *parent;        /* the run's GTask, whose data is shared */
+  Shared             *shared;
+  guint               lane;
   DtClock            *clock;
   guint               stage_timeout_ms;
   GTlsDatabase       *tls_database;
   GInetSocketAddress *peers[2];
   GCancellable       *cancellable;   /* the caller's */
-  GSource            *cancel_watch;
+  gboolean            returned;      /* this lane's task */
+
+  /* ICE checks, beside the jobs */
+  SoupSession        *soup;
+  char               *peer_url;
+  char               *peer_token;
 
   /* The job under way */
   Job                *job;
@@ -86,7 +117,7 @@ typedef struct {
   GSource            *cancel_source;
   char               *session;
   GArray             *sent_us;       /* gint64 per sequence number */
-} Run;
+};
 
 static void job_start (GTask *task);
 static void job_finish (GTask *task);
@@ -140,20 +171,31 @@ run_free (Run *run)
 {
   greeting_stop (run);
   stage_stop (run);
-  if (run->cancel_watch != NULL)
-    g_source_destroy (run->cancel_watch);
-  g_clear_pointer (&run->cancel_watch, g_source_unref);
+  run->shared->lanes[run->lane] = NULL;
   if (run->client != NULL)
     dt_turn_client_close (run->client);
   g_clear_object (&run->client);
   g_clear_object (&run->cancellable);
-  g_clear_object (&run->report);
-  g_clear_pointer (&run->jobs, g_ptr_array_unref);
   g_clear_pointer (&run->clock, dt_clock_unref);
   g_clear_object (&run->tls_database);
   g_clear_object (&run->peers[0]);
   g_clear_object (&run->peers[1]);
+  g_clear_object (&run->soup);
+  g_free (run->peer_url);
+  g_free (run->peer_token);
+  g_clear_object (&run->parent);
   g_free (run);
+}
+
+static void
+shared_free (Shared *shared)
+{
+  if (shared->cancel_watch != NULL)
+    g_source_destroy (shared->cancel_watch);
+  g_clear_pointer (&shared->cancel_watch, g_source_unref);
+  g_clear_object (&shared->report);
+  g_clear_pointer (&shared->jobs, g_ptr_array_unref);
+  g_free (shared);
 }
 
 static void
@@ -277,7 +319,23 @@ run_return_cancelled (GTask *task)
   stage_stop (run);
   if (run->client != NULL)
     dt_turn_client_close (run->client);
+  if (run->returned)
+    return;
+  run->returned = TRUE;
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The diagnostics run was cancelled"));
+}
+
+/* Ends the whole run as cancelled, once. */
+static void
+shared_return_cancelled (GTask *parent)
+{
+  Shared *shared = g_task_get_task_data (parent);
+
+  if (shared->returned)
+    return;
+  shared->returned = TRUE;
+  g_task_return_new_error (parent, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                            _("The diagnostics run was cancelled"));
 }
 
@@ -287,10 +345,11 @@ static gboolean
 on_run_cancelled (GCancellable *cancellable,
                   gpointer      user_data)
 {
-  Run *run = user_data;
+  Shared *shared = user_data;
 
-  if (run->stage_cancellable != NULL)
-    g_cancellable_cancel (run->stage_cancellable);
+  for (guint l = 0; l < N_LANES; l++)
+    if (shared->lanes[l] != NULL && shared->lanes[l]->stage_cancellable != NULL)
+      g_cancellable_cancel (shared->lanes[l]->stage_cancellable);
   /* Later stages see the cancellable in stage_begin() */
   return G_SOURCE_REMOVE;
 }
@@ -914,6 +973,85 @@ start_resolve (GTask *task)
                                               g_object_ref (task));
 }
 
+/* --- ICE ---------------------------------------------------------------- */
+
+typedef struct {
+  GTask       *parent;
+  DtDiagEntry *entry;
+} IceJob;
+
+static void run_maybe_done (GTask *parent);
+
+static void
+on_ice_checked (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  IceJob *job = user_data;
+  g_autoptr(GTask) parent = job->parent;
+  Shared *shared = g_task_get_task_data (parent);
+  DtDiagEntry *entry = job->entry;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtDiagIceResult) ice = dt_diag_ice_check_finish (result, &error);
+
+  g_free (job);
+  shared->pending_ice--;
+  if (shared->returned)
+    return;
+  if (ice == NULL)
+    {
+      shared_return_cancelled (parent);
+      return;
+    }
+
+  g_set_object (&entry->ice_relay_address, ice->relay);
+  entry->ice_allocate_us = ice->allocate_us;
+  entry->ice_connect_us = ice->connect_us;
+  entry->ice_rtt_us = ice->rtt_us;
+  if (ice->connected)
+    dt_diag_entry_stage_passed (entry, DT_DIAG_STAGE_ICE, ice->duration_us);
+  else
+    dt_diag_entry_stage_failed (entry, DT_DIAG_STAGE_ICE, ice->duration_us, ice->reason, 0,
+                                NULL, ice->detail);
+  run_maybe_done (parent);
+}
+
+/* §5.5 steps 5–8 for an entry whose own TURN stages relayed. */
+static void
+start_ice (GTask       *task,
+           DtDiagEntry *entry)
+{
+  Run *run = g_task_get_task_data (task);
+  DtTurnTransport transport = dt_ice_uri_get_turn_transport (entry->uri);
+  IceJob *job;
+
+  if (!dt_diag_ice_transport_supported (transport))
+    {
+      dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                               DT_DIAG_REASON_ICE_UNSUPPORTED,
+                               _("libnice has no TURN over DTLS, so calls cannot use this URI"));
+      return;
+    }
+  if (run->peer_url == NULL)
+    {
+      dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                               DT_DIAG_REASON_ICE_NOT_RUN,
+                               _("No diagnostics peer to check ICE with"));
+      return;
+    }
+
+  job = g_new0 (IceJob, 1);
+  job->parent = g_object_ref (run->parent);
+  job->entry = entry;
+  run->shared->pending_ice++;
+  /* Allocate, signal, connect and greet: three stages' worth */
+  dt_diag_ice_check_async (entry->server_address, transport,
+                           dt_ice_server_get_username (run->job->server),
+                           dt_ice_server_get_credential (run->job->server),
+                           entry->family, run->soup, run->peer_url, run->peer_token,
+                           3 * run->stage_timeout_ms, run->cancellable, on_ice_checked, job);
+}
+
 /* --- Jobs --------------------------------------------------------------- */
 
 static void
@@ -930,11 +1068,15 @@ job_finish (GTask *task)
   Run *run = g_task_get_task_data (task);
   DtDiagEntry *entry = run->entry;
 
-  /* §5.5 step 6 is libnice's, and not part of this run */
   if (entry != NULL && entry->uri != NULL && dt_ice_uri_is_turn (entry->uri))
-    dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
-                             DT_DIAG_REASON_ICE_NOT_RUN,
-                             _("The ICE check through libnice is not part of this version"));
+    {
+      if (entry->stages[DT_DIAG_STAGE_GREETING].state == DT_DIAG_STAGE_PASSED)
+        start_ice (task, entry);
+      else
+        dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                                 DT_DIAG_REASON_ICE_NOT_RUN,
+                                 _("TURN did not relay, so there was nothing for ICE to use"));
+    }
   else if (entry != NULL && entry->uri != NULL)
     for (DtDiagStage s = DT_DIAG_STAGE_ALLOCATE; s <= DT_DIAG_STAGE_ICE; s++)
       dt_diag_entry_stage_set (entry, s, DT_DIAG_STAGE_SKIPPED, DT_DIAG_REASON_NONE, NULL);
@@ -951,6 +1093,37 @@ job_finish (GTask *task)
   dt_clock_add (run->clock, 0, on_next_job, g_object_ref (task));
 }
 
+/* The report is done when every lane and every ICE check is. */
+static void
+run_maybe_done (GTask *parent)
+{
+  Shared *shared = g_task_get_task_data (parent);
+
+  if (shared->returned || shared->lanes_running > 0 || shared->pending_ice > 0)
+    return;
+  shared->returned = TRUE;
+  dt_diag_report_set_duration (shared->report, g_get_monotonic_time () - shared->started_us);
+  dt_diag_report_score (shared->report);
+  g_task_return_pointer (parent, g_object_ref (shared->report), g_object_unref);
+}
+
+static void
+on_lane_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) parent = user_data;
+  Shared *shared = g_task_get_task_data (parent);
+
+  shared->lanes_running--;
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    {
+      shared_return_cancelled (parent);
+      return;
+    }
+  run_maybe_done (parent);
+}
+
 static void
 job_start (GTask *task)
 {
@@ -962,16 +1135,21 @@ job_start (GTask *task)
       return;
     }
 
-  if (run->next_job == run->jobs->len)
+  if (run->shared->returned)
     {
-      dt_diag_report_set_duration (run->report, g_get_monotonic_time () - run->started_us);
-      dt_diag_report_score (run->report);
-      g_task_return_pointer (task, g_object_ref (run->report), g_object_unref);
+      /* Another lane was cancelled: the run is over */
+      run_return_cancelled (task);
+      return;
+    }
+  if (run->shared->next_job == run->shared->jobs->len)
+    {
+      run->returned = TRUE;
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
-  run->job = g_ptr_array_index (run->jobs, run->next_job++);
-  run->entry = dt_diag_report_add_entry (run->report, run->job->uri, run->job->family);
+  run->job = g_ptr_array_index (run->shared->jobs, run->shared->next_job++);
+  run->entry = dt_diag_report_add_entry (run->shared->report, run->job->uri, run->job->family);
   if (run->entry->stages[DT_DIAG_STAGE_PARSE].state != DT_DIAG_STAGE_PASSED)
     {
       run->entry = NULL;
@@ -1039,6 +1217,8 @@ dt_diag_runner_finalize (GObject *object)
   g_clear_object (&self->peers[0]);
   g_clear_object (&self->peers[1]);
   g_clear_object (&self->tls_database);
+  g_free (self->peer_url);
+  g_free (self->peer_token);
 
   G_OBJECT_CLASS (dt_diag_runner_parent_class)->finalize (object);
 }
@@ -1177,6 +1357,32 @@ dt_diag_runner_get_peer (DtDiagRunner  *self,
 }
 
 /**
+ * dt_diag_runner_set_peer_url:
+ * @self: a #DtDiagRunner
+ * @url: (nullable): the diagnostics peer (`dialtone-helper serve
+ *   --diagnostics`), `http://HOST:PORT`; %NULL for none
+ * @token: (nullable): its access token
+ *
+ * Sets the far end of the ICE checks (src/diagnostics/PEER.md). Without
+ * one, the ICE stage is recorded as not run.
+ */
+void
+dt_diag_runner_set_peer_url (DtDiagRunner *self,
+                             const char   *url,
+                             const char   *token)
+{
+  g_return_if_fail (DT_IS_DIAG_RUNNER (self));
+
+  g_free (self->peer_url);
+  self->peer_url = url ? g_strdup (url) : NULL;
+  /* The paths are appended to it */
+  if (self->peer_url != NULL && g_str_has_suffix (self->peer_url, "/"))
+    self->peer_url[strlen (self->peer_url) - 1] = '\0';
+  g_free (self->peer_token);
+  self->peer_token = g_strdup (token);
+}
+
+/**
  * dt_diag_runner_set_ca_file:
  * @self: a #DtDiagRunner
  * @path: a PEM file of certificate authorities
@@ -1222,35 +1428,40 @@ dt_diag_runner_run_async (DtDiagRunner        *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GString) peer = g_string_new (NULL);
-  Run *run;
+  g_autoptr(GCancellable) run_cancellable = NULL;
+  g_autoptr(SoupSession) soup = NULL;
+  Shared *shared;
+  guint n_lanes;
 
   g_return_if_fail (DT_IS_DIAG_RUNNER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dt_diag_runner_run_async);
+  /* A cancel is reported by the lanes, as the report of what was done */
+  g_task_set_check_cancellable (task, FALSE);
 
-  run = g_new0 (Run, 1);
-  run->report = dt_diag_report_new ();
-  run->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
-  run->started_us = g_get_monotonic_time ();
-  run->clock = dt_clock_new_system ();
-  run->stage_timeout_ms = self->stage_timeout_ms;
-  run->tls_database = self->tls_database ? g_object_ref (self->tls_database) : NULL;
-  run->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
-  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+  shared = g_new0 (Shared, 1);
+  shared->report = dt_diag_report_new ();
+  shared->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+  shared->started_us = g_get_monotonic_time ();
+  g_task_set_task_data (task, shared, (GDestroyNotify) shared_free);
+  run_cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  /* The peer is Dialtone's own helper: no proxy between the two */
+  soup = soup_session_new_with_options ("proxy-resolver", NULL,
+                                        "timeout", MAX (1u, self->stage_timeout_ms / 1000),
+                                        NULL);
 
   for (guint f = 0; f < 2; f++)
     {
       GSocketFamily family = f == 0 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6;
       g_autofree char *text = NULL;
 
-      run->peers[f] = self->peers[f] ? g_object_ref (self->peers[f]) : NULL;
-      dt_diag_report_set_family_available (run->report, family, run->peers[f] != NULL);
-      if (run->peers[f] == NULL)
+      dt_diag_report_set_family_available (shared->report, family, self->peers[f] != NULL);
+      if (self->peers[f] == NULL)
         continue;
 
-      text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (run->peers[f]));
+      text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (self->peers[f]));
       g_string_append_printf (peer, "%s%s", peer->len ? ", " : "", text);
 
       for (guint i = 0; i < self->servers->len; i++)
@@ -1265,22 +1476,59 @@ dt_diag_runner_run_async (DtDiagRunner        *self,
               job->uri = g_strdup (uris[u]);
               job->server = g_object_ref (server);
               job->family = family;
-              g_ptr_array_add (run->jobs, job);
+              g_ptr_array_add (shared->jobs, job);
             }
         }
     }
   if (peer->len > 0)
     {
-      g_autofree char *description = g_strdup_printf (_("UDP echo at %s"), peer->str);
+      g_autofree char *description =
+        self->peer_url != NULL
+        ? g_strdup_printf (_("Diagnostics peer %s, UDP echo at %s"), self->peer_url, peer->str)
+        : g_strdup_printf (_("UDP echo at %s"), peer->str);
 
-      dt_diag_report_set_peer (run->report, description);
+      dt_diag_report_set_peer (shared->report, description);
     }
 
-  run->cancel_watch = g_cancellable_source_new (run->cancellable);
-  g_source_set_callback (run->cancel_watch, (GSourceFunc) (void (*) (void)) on_run_cancelled,
-                         run, NULL);
-  g_source_attach (run->cancel_watch, g_task_get_context (task));
-  job_start (task);
+  if (g_cancellable_is_cancelled (run_cancellable))
+    {
+      shared_return_cancelled (task);
+      return;
+    }
+
+  shared->cancel_watch = g_cancellable_source_new (run_cancellable);
+  g_source_set_callback (shared->cancel_watch,
+                         (GSourceFunc) (void (*) (void)) on_run_cancelled, shared, NULL);
+  g_source_attach (shared->cancel_watch, g_task_get_context (task));
+
+  n_lanes = MIN (N_LANES, shared->jobs->len);
+  shared->lanes_running = n_lanes;
+  for (guint l = 0; l < n_lanes; l++)
+    {
+      g_autoptr(GTask) lane = g_task_new (self, run_cancellable, on_lane_done,
+                                          g_object_ref (task));
+      Run *run = g_new0 (Run, 1);
+
+      run->parent = g_object_ref (task);
+      run->shared = shared;
+      run->lane = l;
+      run->clock = dt_clock_new_system ();
+      run->stage_timeout_ms = self->stage_timeout_ms;
+      run->tls_database = self->tls_database ? g_object_ref (self->tls_database) : NULL;
+      run->cancellable = g_object_ref (run_cancellable);
+      run->peer_url = g_strdup (self->peer_url);
+      run->peer_token = g_strdup (self->peer_token);
+      run->soup = g_object_ref (soup);
+      for (guint f = 0; f < 2; f++)
+        run->peers[f] = self->peers[f] ? g_object_ref (self->peers[f]) : NULL;
+      g_task_set_task_data (lane, run, (GDestroyNotify) run_free);
+      /* The lane reports a cancel itself, as an error */
+      g_task_set_check_cancellable (lane, FALSE);
+      shared->lanes[l] = run;
+      job_start (lane);
+    }
+  if (n_lanes == 0)
+    run_maybe_done (task);
 }
 
 /**

@@ -4,8 +4,10 @@
  * Runs the Diagnostics test: for every STUN/TURN URI and address family,
  * Dialtone's own client resolves, reaches, authenticates, allocates a relay
  * of that family, opens it to a peer and exchanges a greeting through it,
- * and a STUN Binding on plain UDP finds the mapped address. Every stage is
- * recorded in a DtDiagReport, timed, and timed out.
+ * and a STUN Binding on plain UDP finds the mapped address. Then a libnice
+ * agent checks ICE through each relay that worked, with the diagnostics
+ * peer, as a call would. Every stage is recorded in a DtDiagReport, timed,
+ * and timed out.
  */
 #pragma once
 
@@ -34,6 +36,9 @@ void          dt_diag_runner_set_peer        (DtDiagRunner        *self,
                                               GInetSocketAddress  *peer);
 GInetSocketAddress *dt_diag_runner_get_peer  (DtDiagRunner        *self,
                                               GSocketFamily        family);
+void          dt_diag_runner_set_peer_url    (DtDiagRunner        *self,
+                                              const char          *url,
+                                              const char          *token);
 gboolean      dt_diag_runner_set_ca_file     (DtDiagRunner        *self,
                                               const char          *path,
                                               GError             **error);

@@ -58,9 +58,15 @@ uri_flags (const DtIceUri *uri,
  * @score: (out caller-allocates): the verdict
  *
  * Grades one URI (§5.4 "Per-URI verdict"). TURN works when a relay of the
- * family was allocated, the greeting came back through it, and the ICE
- * check, when it ran, connected. STUN works only for URIs that reach the
- * server with STUN on unencrypted UDP (dt_ice_uri_stun_expected()).
+ * family was allocated and the greeting came back through it. STUN works
+ * only for URIs that reach the server with STUN on unencrypted UDP
+ * (dt_ice_uri_stun_expected()).
+ *
+ * The grade says what the server does, seen by Dialtone's own client,
+ * which speaks TLS and DTLS for real. Whether calls can use the URI is
+ * the ICE check's, given apart in @score's calls: libnice 0.1.21 sends
+ * plain TCP to turns: servers and has no DTLS, so a server can be
+ * Excellent for TURN and still be of no use to a call.
  */
 void
 dt_diag_score_uri (const DtDiagUriFacts *facts,
@@ -108,10 +114,36 @@ dt_diag_score_uri (const DtDiagUriFacts *facts,
       return;
     }
 
-  score->turn_ok = facts->relay_allocated && facts->greeting_ok &&
-                   facts->ice != DT_DIAG_ICE_FAILED;
+  score->turn_ok = facts->relay_allocated && facts->greeting_ok;
   if (score->turn_ok)
     score->flags = uri_flags (uri, score->secure, &score->insecure_warning);
+
+  switch (facts->ice)
+    {
+    case DT_DIAG_ICE_CONNECTED:
+      score->calls = DT_DIAG_CALLS_YES;
+      score->calls_rule = uri->scheme == DT_ICE_URI_SCHEME_TURNS
+        ? _("Usable by calls, but libnice reached it over plain TCP: calls do not encrypt "
+            "their TURN connection to it")
+        : _("Usable by calls: a call's ICE (libnice) connected through this relay");
+      break;
+    case DT_DIAG_ICE_FAILED:
+      score->calls = DT_DIAG_CALLS_NO;
+      score->calls_rule = _("Not usable by calls: a call's ICE (libnice) did not get through "
+                            "this server");
+      break;
+    case DT_DIAG_ICE_UNSUPPORTED:
+      score->calls = DT_DIAG_CALLS_NO;
+      score->calls_rule = _("Not usable by calls: libnice has no TURN over DTLS");
+      break;
+    case DT_DIAG_ICE_NOT_RUN:
+    default:
+      score->calls = score->turn_ok ? DT_DIAG_CALLS_UNKNOWN : DT_DIAG_CALLS_NO;
+      score->calls_rule = score->turn_ok
+        ? _("Unknown whether calls can use it: the ICE check did not run")
+        : _("Not usable by calls: TURN does not relay");
+      break;
+    }
 
   if (!score->turn_ok && !score->stun_ok)
     {
@@ -179,6 +211,7 @@ dt_diag_score_family (gboolean              family_available,
       score->turn |= scores[i].turn_ok;
       if (scores[i].turn_ok)
         score->flags |= scores[i].flags;
+      score->calls |= scores[i].calls == DT_DIAG_CALLS_YES;
     }
 
   if (!tested)
@@ -306,5 +339,29 @@ dt_diag_flag_to_string (DtDiagFlags flag)
       return "tcp-turns-443";
     default:
       g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * dt_diag_calls_to_string:
+ * @calls: a #DtDiagCalls
+ *
+ * Returns: (nullable): "yes", "no" or "unknown" as in reports, or %NULL for
+ *   %DT_DIAG_CALLS_NONE
+ */
+const char *
+dt_diag_calls_to_string (DtDiagCalls calls)
+{
+  switch (calls)
+    {
+    case DT_DIAG_CALLS_UNKNOWN:
+      return "unknown";
+    case DT_DIAG_CALLS_YES:
+      return "yes";
+    case DT_DIAG_CALLS_NO:
+      return "no";
+    case DT_DIAG_CALLS_NONE:
+    default:
+      return NULL;
     }
 }

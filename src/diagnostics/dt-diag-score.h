@@ -61,12 +61,34 @@ typedef enum {
  * @DT_DIAG_ICE_NOT_RUN: no ICE check was made
  * @DT_DIAG_ICE_CONNECTED: ICE reached READY over the relay
  * @DT_DIAG_ICE_FAILED: the ICE check failed or timed out
+ * @DT_DIAG_ICE_UNSUPPORTED: libnice cannot use the URI's transport at all
+ *   (TURN over DTLS)
  */
 typedef enum {
   DT_DIAG_ICE_NOT_RUN,
   DT_DIAG_ICE_CONNECTED,
   DT_DIAG_ICE_FAILED,
+  DT_DIAG_ICE_UNSUPPORTED,
 } DtDiagIce;
+
+/**
+ * DtDiagCalls:
+ * @DT_DIAG_CALLS_NONE: not a TURN URI: the question does not arise
+ * @DT_DIAG_CALLS_UNKNOWN: TURN works, but no ICE check ran
+ * @DT_DIAG_CALLS_YES: a call's ICE (libnice) connected through the relay
+ * @DT_DIAG_CALLS_NO: calls cannot use this URI
+ *
+ * Whether calls, whose ICE is libnice's (webrtcbin's too), can use a TURN
+ * URI. This is apart from the grade, which says what the server does:
+ * Dialtone's own client may relay through a server that libnice cannot
+ * reach (a TLS-only port, DTLS).
+ */
+typedef enum {
+  DT_DIAG_CALLS_NONE,
+  DT_DIAG_CALLS_UNKNOWN,
+  DT_DIAG_CALLS_YES,
+  DT_DIAG_CALLS_NO,
+} DtDiagCalls;
 
 /**
  * DtDiagUriFacts:
@@ -103,6 +125,8 @@ typedef struct {
  * @insecure_warning: a `turns:` URI relayed without a verified handshake,
  *   so it counts as plain TURN
  * @rule: (transfer none): the rule that gave @grade, in words, translated
+ * @calls: whether calls can use the URI
+ * @calls_rule: (transfer none) (nullable): why, in words, translated
  */
 typedef struct {
   DtDiagGrade  grade;
@@ -112,6 +136,8 @@ typedef struct {
   DtDiagFlags  flags;
   gboolean     insecure_warning;
   const char  *rule;
+  DtDiagCalls  calls;
+  const char  *calls_rule;
 } DtDiagUriScore;
 
 /**
@@ -121,6 +147,7 @@ typedef struct {
  * @turn: some URI's TURN works (TURN_F)
  * @flags: the flags of the working URIs together
  * @rule: (transfer none): the rule that gave @grade, in words, translated
+ * @calls: some TURN URI is usable by calls (its ICE check connected)
  */
 typedef struct {
   DtDiagGrade  grade;
@@ -128,6 +155,7 @@ typedef struct {
   gboolean     turn;
   DtDiagFlags  flags;
   const char  *rule;
+  gboolean     calls;
 } DtDiagFamilyScore;
 
 void         dt_diag_score_uri       (const DtDiagUriFacts  *facts,
@@ -140,5 +168,6 @@ void         dt_diag_score_family    (gboolean               family_available,
 const char  *dt_diag_grade_to_string (DtDiagGrade            grade);
 const char  *dt_diag_grade_to_label  (DtDiagGrade            grade);
 const char  *dt_diag_flag_to_string  (DtDiagFlags            flag);
+const char  *dt_diag_calls_to_string (DtDiagCalls            calls);
 
 G_END_DECLS

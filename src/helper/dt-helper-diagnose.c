@@ -5,11 +5,12 @@
  * Each STUN and TURN server is tried in both address families, and the
  * report comes out as JSON or as a self-contained HTML page.
  *
- * The far end for the greeting through each relay is a UDP echo. Without
- * `--peer` the command runs its own on loopback, in both families where
- * the machine has them; the libnice ICE check and the helper's
- * diagnostics peer (`serve --diagnostics`) come later, and the report says
- * so for every URI.
+ * The far end is a diagnostics peer (`dialtone-helper serve --diagnostics`,
+ * src/diagnostics/PEER.md): its UDP echo answers the greeting through each
+ * relay, and its signalling answers the libnice ICE check. `--peer URL`
+ * names a running one; without it the command runs its own in-process on
+ * loopback, in both families where the machine has them. `--peer
+ * HOST:PORT` names a bare UDP echo, with which the ICE check cannot run.
  */
 
 #define G_LOG_DOMAIN "dialtone-helper"
@@ -17,16 +18,16 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "dt-diag-runner.h"
+#include "dt-diag-service.h"
+#include "dt-diag-signal.h"
 #include "dt-helper-diagnose.h"
 
-typedef struct
-{
-  GSocket *socket;
-  GSource *source;
-} EchoPeer;
+/* Long enough for a peer across the Internet */
+#define PEER_INFO_TIMEOUT_S 10
 
 typedef struct
 {
@@ -35,64 +36,90 @@ typedef struct
   GError       *error;
 } DiagnoseRun;
 
-/* --- the embedded peer -------------------------------------------------- */
+/* --- the peer ---------------------------------------------------------- */
 
-static gboolean
-on_peer_readable (GSocket      *socket,
-                  GIOCondition  condition,
-                  gpointer      user_data)
+typedef struct
 {
-  guint8 buffer[2048];
-
-  for (guint i = 0; i < 32; i++)
-    {
-      g_autoptr(GSocketAddress) from = NULL;
-      gssize n = g_socket_receive_from (socket, &from, (char *) buffer, sizeof buffer, NULL,
-                                        NULL);
-
-      if (n < 0)
-        break;
-      if (from != NULL)
-        g_socket_send_to (socket, from, (const char *) buffer, (gsize) n, NULL, NULL);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static EchoPeer *
-echo_peer_new (GSocketFamily family)
-{
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, NULL);
-  EchoPeer *peer;
-
-  if (socket == NULL || !g_socket_bind (socket, address, FALSE, NULL))
-    return NULL;
-  g_socket_set_blocking (socket, FALSE);
-  peer = g_new0 (EchoPeer, 1);
-  peer->socket = g_steal_pointer (&socket);
-  peer->source = g_socket_create_source (peer->socket, G_IO_IN, NULL);
-  g_source_set_callback (peer->source, G_SOURCE_FUNC (on_peer_readable), NULL, NULL);
-  g_source_attach (peer->source, NULL);
-  return peer;
-}
+  GMainLoop *loop;
+  GBytes    *body;
+  GError    *error;
+} InfoFetch;
 
 static void
-echo_peer_free (EchoPeer *peer)
+on_info_fetched (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  if (peer == NULL)
-    return;
-  g_source_destroy (peer->source);
-  g_source_unref (peer->source);
-  g_object_unref (peer->socket);
-  g_free (peer);
+  InfoFetch *fetch = user_data;
+
+  fetch->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &fetch->error);
+  g_main_loop_quit (fetch->loop);
 }
 
-static GInetSocketAddress *
-echo_peer_address (EchoPeer *peer)
+/* Asks the peer at @url for its UDP echoes (PEER.md `GET /v1/diagnostics`)
+ * and gives them to @runner. */
+static gboolean
+use_peer_url (DtDiagRunner  *runner,
+              const char    *url,
+              const char    *token,
+              GError       **error)
 {
-  return G_INET_SOCKET_ADDRESS (g_socket_get_local_address (peer->socket, NULL));
+  g_autoptr(SoupSession) soup = soup_session_new_with_options ("timeout", PEER_INFO_TIMEOUT_S,
+                                                               NULL);
+  g_autofree char *info_url = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GPtrArray) echoes = NULL;
+  InfoFetch fetch = { 0 };
+  gsize length;
+  const char *data;
+
+  /* The paths begin with "/" */
+  info_url = g_str_has_suffix (url, "/")
+    ? g_strconcat (url, &DT_DIAG_SIGNAL_PATH_INFO[1], NULL)
+    : g_strconcat (url, DT_DIAG_SIGNAL_PATH_INFO, NULL);
+  message = soup_message_new (SOUP_METHOD_GET, info_url);
+  if (message == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--peer: “%s” is not an http:// URL", url);
+      return FALSE;
+    }
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                    value);
+    }
+  fetch.loop = g_main_loop_new (NULL, FALSE);
+  soup_session_send_and_read_async (soup, message, G_PRIORITY_DEFAULT, NULL, on_info_fetched,
+                                    &fetch);
+  g_main_loop_run (fetch.loop);
+  g_main_loop_unref (fetch.loop);
+  if (fetch.body == NULL)
+    {
+      g_propagate_prefixed_error (error, fetch.error, "--peer %s: ", url);
+      return FALSE;
+    }
+  if (soup_message_get_status (message) != SOUP_STATUS_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "--peer %s: HTTP %u %s", url,
+                   soup_message_get_status (message), soup_message_get_reason_phrase (message));
+      g_bytes_unref (fetch.body);
+      return FALSE;
+    }
+  data = g_bytes_get_data (fetch.body, &length);
+  echoes = dt_diag_signal_parse_info (data, length, error);
+  g_bytes_unref (fetch.body);
+  if (echoes == NULL)
+    {
+      g_prefix_error (error, "--peer %s: ", url);
+      return FALSE;
+    }
+  for (guint i = 0; i < echoes->len; i++)
+    dt_diag_runner_set_peer (runner, g_ptr_array_index (echoes, i));
+  dt_diag_runner_set_peer_url (runner, url, token);
+  return TRUE;
 }
 
 /* --- the run ------------------------------------------------------------ */
@@ -142,6 +169,7 @@ dt_helper_diagnose_main (int    argc,
   g_autofree char *username = NULL;
   g_autofree char *password = NULL;
   g_autofree char *peer_text = NULL;
+  g_autofree char *peer_token = NULL;
   g_autofree char *format = NULL;
   g_autofree char *output = NULL;
   g_autofree char *ca_file = NULL;
@@ -153,7 +181,10 @@ dt_helper_diagnose_main (int    argc,
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, "The TURN user name", "NAME" },
     { "password", 0, 0, G_OPTION_ARG_STRING, &password, "The TURN password", "PASSWORD" },
     { "peer", 0, 0, G_OPTION_ARG_STRING, &peer_text,
-      "The UDP echo to greet through each relay (default: one of our own)", "HOST:PORT" },
+      "The diagnostics peer (dialtone-helper serve --diagnostics), or a bare UDP echo as "
+      "HOST:PORT (default: one of our own)", "URL" },
+    { "peer-token", 0, 0, G_OPTION_ARG_STRING, &peer_token,
+      "The diagnostics peer's access token", "TOKEN" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json (default) or html", "FORMAT" },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "Write the report here", "FILE" },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "Trust this CA for TLS and DTLS",
@@ -165,8 +196,7 @@ dt_helper_diagnose_main (int    argc,
   g_autoptr(DtDiagRunner) runner = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *text = NULL;
-  EchoPeer *peer4 = NULL;
-  EchoPeer *peer6 = NULL;
+  g_autoptr(DtDiagService) service = NULL;
   DiagnoseRun run = { 0 };
   gboolean html;
   guint sigint, sigterm;
@@ -191,7 +221,17 @@ dt_helper_diagnose_main (int    argc,
   if (ca_file != NULL && !dt_diag_runner_set_ca_file (runner, ca_file, &error))
     return usage_error (context, error->message);
 
-  if (peer_text != NULL)
+  if (peer_text != NULL &&
+      (g_str_has_prefix (peer_text, "http://") || g_str_has_prefix (peer_text, "https://")))
+    {
+      if (!use_peer_url (runner, peer_text, peer_token, &error))
+        {
+          g_printerr ("dialtone-helper diagnose: %s\n", error->message);
+          g_option_context_free (context);
+          return 1;
+        }
+    }
+  else if (peer_text != NULL)
     {
       g_autoptr(GInetAddress) ip = NULL;
       g_autoptr(GSocketAddress) address = NULL;
@@ -214,20 +254,26 @@ dt_helper_diagnose_main (int    argc,
     }
   else
     {
-      peer4 = echo_peer_new (G_SOCKET_FAMILY_IPV4);
-      peer6 = echo_peer_new (G_SOCKET_FAMILY_IPV6);
-      if (peer4 != NULL)
-        {
-          g_autoptr(GInetSocketAddress) address = echo_peer_address (peer4);
+      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
 
-          dt_diag_runner_set_peer (runner, address);
-        }
-      if (peer6 != NULL)
+      /* Our own peer, in this process: echo and ICE on 127.0.0.1 and ::1 */
+      service = dt_diag_service_new (NULL);
+      if (!dt_diag_service_start (service, loopback, 0, &error))
         {
-          g_autoptr(GInetSocketAddress) address = echo_peer_address (peer6);
-
-          dt_diag_runner_set_peer (runner, address);
+          g_printerr ("dialtone-helper diagnose: no embedded peer: %s\n", error->message);
+          g_option_context_free (context);
+          return 1;
         }
+      for (guint f = 0; f < 2; f++)
+        {
+          g_autoptr(GInetSocketAddress) address =
+            dt_diag_service_get_echo_address (service, f == 0 ? G_SOCKET_FAMILY_IPV4
+                                                              : G_SOCKET_FAMILY_IPV6);
+
+          if (address != NULL)
+            dt_diag_runner_set_peer (runner, address);
+        }
+      dt_diag_runner_set_peer_url (runner, dt_diag_service_get_url (service), NULL);
     }
   g_option_context_free (context);
 
@@ -239,8 +285,11 @@ dt_helper_diagnose_main (int    argc,
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_main_loop_unref (run.loop);
-  echo_peer_free (peer4);
-  echo_peer_free (peer6);
+  if (service != NULL)
+    {
+      /* Its agents hold no allocations: nothing to wait for */
+      dt_diag_service_stop (service);
+    }
 
   if (run.report == NULL)
     {

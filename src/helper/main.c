@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dt-diag-service.h"
 #include "dt-helper-diagnose.h"
 #if DT_ENABLE_SIP
 #include "dt-helper-call.h"
@@ -34,6 +35,7 @@ typedef struct
   GMainLoop        *loop;
   GCancellable     *cancellable;
   GDataInputStream *commands;
+  DtDiagService    *diagnostics;
 #if DT_ENABLE_SIP
   DtSipService     *sip;
 #endif
@@ -67,6 +69,14 @@ print_command_failed (const char *command,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   print_json (node);
+}
+
+static void
+on_diagnostics_event (DtDiagService *service,
+                      JsonNode      *event,
+                      gpointer       user_data)
+{
+  print_json (event);
 }
 
 #if DT_ENABLE_SIP
@@ -300,6 +310,7 @@ serve (int    argc,
   g_auto(GStrv) mailbox_args = NULL;
   gboolean state_dir_made = FALSE;
   int sip_port = -1;
+  int diagnostics_port = -1;
   int min_expires = -1;
   Helper helper = { 0 };
   guint sigint_id;
@@ -311,6 +322,9 @@ serve (int    argc,
       "Access token, required to listen beyond loopback", "TOKEN" },
     { "sip", 0, 0, G_OPTION_ARG_INT, &sip_port,
       "Serve SIP on UDP and TCP PORT (0: any free port)", "PORT" },
+    { "diagnostics", 0, 0, G_OPTION_ARG_INT, &diagnostics_port,
+      "Serve the diagnostics peer on TCP (HTTP) and UDP (echo) PORT (0: any free port)",
+      "PORT" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
       "PEM certificate: serve SIP over TLS on PORT + 1", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key", "FILE" },
@@ -355,8 +369,10 @@ serve (int    argc,
     return usage_error (context, "--listen %s is not a loopback address: it needs --token TOKEN",
                         listen);
 
-  if (sip_port < 0)
-    return usage_error (context, "no service asked for: give --sip PORT");
+  if (sip_port < 0 && diagnostics_port < 0)
+    return usage_error (context, "no service asked for: give --sip PORT or --diagnostics PORT");
+  if (diagnostics_port > G_MAXUINT16)
+    return usage_error (context, "--diagnostics: %d is not a port", diagnostics_port);
   if (sip_port > G_MAXUINT16)
     return usage_error (context, "--sip: %d is not a port", sip_port);
   if ((tls_cert == NULL) != (tls_key == NULL))
@@ -427,6 +443,24 @@ serve (int    argc,
   json_builder_set_member_name (ready, "event");
   json_builder_add_string_value (ready, "ready");
 
+  if (diagnostics_port >= 0)
+    {
+      helper.diagnostics = dt_diag_service_new (token);
+      g_signal_connect (helper.diagnostics, "event", G_CALLBACK (on_diagnostics_event), NULL);
+      if (!dt_diag_service_start (helper.diagnostics, address, (guint16) diagnostics_port,
+                                  &error))
+        {
+          g_printerr ("dialtone-helper: diagnostics on port %d: %s\n", diagnostics_port,
+                      error->message);
+          g_clear_object (&helper.diagnostics);
+          return 1;
+        }
+      json_builder_set_member_name (ready, "diagnostics");
+      json_builder_add_value (ready, dt_diag_service_describe (helper.diagnostics));
+    }
+
+  if (sip_port < 0)
+    goto services_started;
 #if DT_ENABLE_SIP
   helper.sip = dt_sip_service_new (realm);
   if (min_expires > 0)
@@ -458,6 +492,7 @@ serve (int    argc,
   return usage_error (context, "--sip: this build has no SIP (-Dsip=disabled)");
 #endif
 
+services_started:
   json_builder_end_object (ready);
   ready_node = json_builder_get_root (ready);
   print_json (ready_node);
@@ -473,8 +508,12 @@ serve (int    argc,
   g_source_remove (sigterm_id);
 
   g_cancellable_cancel (helper.cancellable);
+  if (helper.diagnostics != NULL)
+    dt_diag_service_stop (helper.diagnostics);
+  g_clear_object (&helper.diagnostics);
 #if DT_ENABLE_SIP
-  dt_sip_service_stop (helper.sip);
+  if (helper.sip != NULL)
+    dt_sip_service_stop (helper.sip);
   g_clear_object (&helper.sip);
 #endif
   /* Let the cancelled read report back before the stream goes. */
