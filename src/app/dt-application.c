@@ -51,6 +51,7 @@ struct _DtApplication
   gboolean           held_for_calls;
   DtBackend         *sip;
   DtRinger          *ringer;
+  DtAudioConfig     *audio;
 
   /* --demo: a helper on loopback and a throwaway account */
   gboolean           demo;
@@ -174,6 +175,32 @@ on_media_timeout_changed (DtSettings *settings,
 }
 #endif
 
+/* The person's audio preferences, followed as they change: the devices
+ * (empty for the default one), the DSP stages. The GStreamer descriptions
+ * of DIALTONE_AUDIO_SRC, DIALTONE_AUDIO_SINK and DIALTONE_RINGER_SINK, when
+ * set, still take the place of the devices. */
+static DtAudioConfig *
+audio_config_from_settings (DtSettings *settings)
+{
+  static const struct {
+    const char *setting;
+    const char *audio;
+  } bindings[] = {
+    { "microphone", "source-device" },
+    { "speaker", "sink-device" },
+    { "ringer", "ringer-device" },
+    { "echo-cancellation", "echo-cancel" },
+    { "noise-suppression", "noise-suppression" },
+    { "gain-control", "gain-control" },
+  };
+  DtAudioConfig *audio = dt_audio_config_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    g_object_bind_property (settings, bindings[i].setting, audio, bindings[i].audio,
+                            G_BINDING_SYNC_CREATE);
+  return audio;
+}
+
 /* The bus registration comes before start-up, and the D-Bus interface
  * needs the calls: whichever comes first sets them up. */
 static void
@@ -187,11 +214,13 @@ set_up_calls (DtApplication *self)
     self->settings = dt_settings_new ();
   accounts = dt_settings_get_accounts (self->settings);
 
+  self->audio = audio_config_from_settings (self->settings);
   self->registry = dt_backend_registry_new ();
 #if DT_ENABLE_SIP
   {
     g_autoptr(DtSipBackend) sip = dt_sip_backend_new ();
 
+    dt_sip_backend_set_audio_config (sip, self->audio);
     dt_sip_backend_set_media_timeout (sip, dt_settings_get_media_timeout (self->settings));
     g_signal_connect_object (self->settings, "notify::media-timeout",
                              G_CALLBACK (on_media_timeout_changed), sip, 0);
@@ -199,9 +228,7 @@ set_up_calls (DtApplication *self)
     self->sip = DT_BACKEND (g_object_ref (sip));
   }
 #endif
-  /* The ringer end comes from the audio configuration's defaults: the
-   * ringer device, or DIALTONE_RINGER_SINK. */
-  self->ringer = dt_ringer_new (NULL);
+  self->ringer = dt_ringer_new (self->audio);
   self->manager = dt_call_manager_new (self->registry, accounts);
   dt_call_manager_set_default_account (self->manager,
                                        dt_settings_get_default_account (self->settings));
@@ -692,6 +719,7 @@ dt_application_dispose (GObject *object)
   g_clear_object (&self->dbus_service);
   g_clear_object (&self->ringer);
   g_clear_object (&self->manager);
+  g_clear_object (&self->audio);
   g_clear_object (&self->registry);
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
