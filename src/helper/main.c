@@ -18,6 +18,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dt-diag-service.h"
 #include "dt-helper-diagnose.h"
@@ -528,6 +529,38 @@ services_started:
   return 0;
 }
 
+#if DT_ENABLE_SIP
+/* `call` runs as dialtone-helper-call, which leaves out the diagnostics'
+ * libraries: beside this program in the build tree, else in libexecdir.
+ * Should neither be there, this program places the call itself. */
+static int
+run_call (int    argc,
+          char **argv)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *beside = NULL;
+  const char *program = NULL;
+
+  if (self != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self);
+
+      beside = g_build_filename (dir, "dialtone-helper-call", NULL);
+    }
+  if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+    program = beside;
+  else if (g_file_test (DIALTONE_LIBEXECDIR "/dialtone-helper-call", G_FILE_TEST_IS_EXECUTABLE))
+    program = DIALTONE_LIBEXECDIR "/dialtone-helper-call";
+  if (program != NULL)
+    {
+      /* The new program's argv[0] is "call", as dt_helper_call_main expects. */
+      execv (program, argv + 1);
+      g_debug ("%s: %s", program, g_strerror (errno));
+    }
+  return dt_helper_call_main (argc - 1, argv + 1);
+}
+#endif
+
 static int
 print_usage (void)
 {
@@ -553,7 +586,7 @@ main (int    argc,
     return dt_helper_diagnose_main (argc - 1, argv + 1);
 #if DT_ENABLE_SIP
   if (g_str_equal (argv[1], "call"))
-    return dt_helper_call_main (argc - 1, argv + 1);
+    return run_call (argc, argv);
 #endif
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
