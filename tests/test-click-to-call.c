@@ -45,6 +45,7 @@ static struct
   guint16          port;
   GPtrArray       *refused;    /* of char *, LinkRefused reasons */
   char            *ring_wav;   /* the ringer end, DIALTONE_RINGER_SINK */
+  GPtrArray       *notes;      /* of Note, what the notification server was shown */
   GPtrArray       *signals;    /* of char *: "added ID STATE PEER", "state ID STATE REASON" */
   char            *link;       /* sip:echo@127.0.0.1:PORT */
 } t;
@@ -449,6 +450,154 @@ hang_up_the_new_call (guint calls_started_before)
   return id;
 }
 
+/* --- a notification server (org.freedesktop.Notifications) -------------- */
+
+typedef struct
+{
+  guint32   id;
+  char     *summary;
+  char     *body;
+  GStrv     actions;   /* key, label, key, label… */
+  gboolean  closed;
+} Note;
+
+static void
+note_free (Note *note)
+{
+  g_free (note->summary);
+  g_free (note->body);
+  g_strfreev (note->actions);
+  g_free (note);
+}
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/>"
+  "<arg type='i' direction='in'/><arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/></method>"
+  "<signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+  "<signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+  "</interface></node>";
+
+static void
+on_notifications_call (GDBusConnection       *connection,
+                       const char            *sender,
+                       const char            *path,
+                       const char            *iface,
+                       const char            *method,
+                       GVariant              *parameters,
+                       GDBusMethodInvocation *invocation,
+                       gpointer               user_data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      Note *note = g_new0 (Note, 1);
+      guint32 replaces;
+
+      g_variant_get (parameters, "(&sus&s&s^asa{sv}i)", NULL, &replaces, NULL, &note->summary,
+                     &note->body, &note->actions, NULL, NULL);
+      note->summary = g_strdup (note->summary);
+      note->body = g_strdup (note->body);
+      note->id = replaces != 0 ? replaces : t.notes->len + 1;
+      g_test_message ("notification %u: %s / %s", note->id, note->summary, note->body);
+      g_ptr_array_add (t.notes, note);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", note->id));
+    }
+  else if (g_str_equal (method, "CloseNotification"))
+    {
+      guint32 id;
+
+      g_variant_get (parameters, "(u)", &id);
+      for (guint i = 0; i < t.notes->len; i++)
+        if (((Note *) g_ptr_array_index (t.notes, i))->id == id)
+          ((Note *) g_ptr_array_index (t.notes, i))->closed = TRUE;
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_value (invocation,
+                                             g_variant_new ("(ssss)", "test", "Dialtone tests",
+                                                            "1", "1.2"));
+    }
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { on_notifications_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  t.notes = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
+  g_dbus_connection_register_object (t.bus, "/org/freedesktop/Notifications",
+                                     info->interfaces[0], &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (t.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 0),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
+  g_assert_no_error (error);
+}
+
+static Note *
+incoming_note (void)
+{
+  for (guint i = 0; i < t.notes->len; i++)
+    {
+      Note *note = g_ptr_array_index (t.notes, i);
+
+      if (g_strcmp0 (note->summary, "Incoming Call") == 0 && !note->closed)
+        return note;
+    }
+  return NULL;
+}
+
+static gboolean
+have_incoming_note (gconstpointer data)
+{
+  return incoming_note () != NULL;
+}
+
+static gboolean
+note_closed (gconstpointer data)
+{
+  return ((const Note *) data)->closed;
+}
+
+/* What the person clicking the button labelled @label would send. */
+static void
+click_note_button (Note       *note,
+                   const char *label)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; note->actions[i] != NULL && note->actions[i + 1] != NULL; i += 2)
+    if (g_str_equal (note->actions[i + 1], label))
+      {
+        g_dbus_connection_emit_signal (t.bus, NULL, "/org/freedesktop/Notifications",
+                                       "org.freedesktop.Notifications", "ActionInvoked",
+                                       g_variant_new ("(us)", note->id, note->actions[i]),
+                                       &error);
+        g_assert_no_error (error);
+        return;
+      }
+  g_error ("The notification has no “%s” button", label);
+}
+
 /* --- tests -------------------------------------------------------------- */
 
 /* Nothing runs: Open activates Dialtone, which registers and calls. Then
@@ -679,6 +828,50 @@ test_incoming_call_rings (void)
   dt_test_wav_clear (&ring);
 }
 
+/* The incoming call's notification says who calls and answers it with
+ * its Answer button; answered, it is taken back. A second call is
+ * declined with its Decline button. */
+static void
+test_incoming_call_notification (void)
+{
+  g_autofree char *server = g_strdup_printf ("127.0.0.1:%u", t.port);
+  Note *note;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GSubprocess) bob = NULL;
+      g_autoptr(GError) error = NULL;
+
+      bob = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              g_getenv ("DIALTONE_HELPER"), "call", "--account",
+                              "sip:bob@127.0.0.1", "--password", "bobpass", "--server", server,
+                              "--duration", "1", "sip:alice@127.0.0.1", NULL);
+      g_assert_no_error (error);
+      wait_call_states ("ringing");
+      iterate_until (have_incoming_note, NULL, DEADLINE_S);
+      note = incoming_note ();
+      g_assert_nonnull (strstr (note->body, "sip:bob@127.0.0.1"));
+
+      click_note_button (note, round == 0 ? "Answer" : "Decline");
+      if (round == 0)
+        {
+          wait_call_states ("active");
+          /* bob hangs up after his second. */
+          g_assert_true (g_subprocess_wait_check (bob, NULL, &error));
+          g_assert_no_error (error);
+        }
+      else
+        {
+          /* Declined: bob's call fails, and says so in its exit status. */
+          g_subprocess_wait (bob, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (g_subprocess_get_exit_status (bob), !=, 0);
+        }
+      wait_calls (0);
+      iterate_until (note_closed, note, DEADLINE_S);
+    }
+}
+
 /* With confirmation on, a link only asks. */
 static void
 test_confirmation (void)
@@ -728,6 +921,9 @@ main (int   argc,
   g_dbus_connection_signal_subscribe (t.bus, NULL, CALLS_IFACE, "CallStateChanged", APP_PATH,
                                       NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_call_signal, NULL, NULL);
 
+  /* The notifications Dialtone shows come to this test. */
+  start_notification_server ();
+
   /* Dialtone, started by the bus, rings into a WAV file the test reads. */
   t.ring_wav = g_build_filename (t.dir, "ring.wav", NULL);
   {
@@ -761,6 +957,8 @@ main (int   argc,
   g_test_add_func ("/click-to-call/unsafe-headers", test_unsafe_headers);
   g_test_add_func ("/click-to-call/two-links", test_two_links);
   g_test_add_func ("/click-to-call/incoming-call-rings", test_incoming_call_rings);
+  g_test_add_func ("/click-to-call/incoming-call-notification",
+                   test_incoming_call_notification);
   g_test_add_func ("/click-to-call/confirmation", test_confirmation);
 
   status = g_test_run ();

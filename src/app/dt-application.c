@@ -52,6 +52,7 @@ struct _DtApplication
   DtBackend         *sip;
   DtRinger          *ringer;
   DtAudioConfig     *audio;
+  GHashTable        *notified;    /* ids of the ringing calls a notification shows */
 
   /* --demo: a helper on loopback and a throwaway account */
   gboolean           demo;
@@ -100,26 +101,75 @@ on_history_opened (GObject      *object,
 
 /* --- calls -------------------------------------------------------------- */
 
-/* An incoming call rings on the ringer device until it is answered,
- * declined or given up. */
+static char *
+notification_id (const char *call_id)
+{
+  return g_strconcat ("incoming-", call_id, NULL);
+}
+
+/* An incoming call is announced with Answer and Decline, which work with
+ * the window hidden or closed (the actions are the application's). */
 static void
-update_ringing (DtApplication *self)
+notify_incoming (DtApplication *self,
+                 DtCall        *call)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Incoming Call"));
+  g_autofree char *id = notification_id (dt_call_get_id (call));
+  const char *name = dt_call_get_peer_name (call);
+  const char *uri = dt_call_get_peer_uri (call);
+  g_autofree char *body = NULL;
+
+  body = name != NULL && *name != '\0' ? g_strdup_printf ("%s\n%s", name, uri)
+                                         : g_strdup (uri);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+  g_notification_set_category (notification, "call.incoming");
+  g_notification_add_button_with_target (notification, _("Decline"), "app.decline-call", "s",
+                                         dt_call_get_id (call));
+  g_notification_add_button_with_target (notification, _("Answer"), "app.answer-call", "s",
+                                         dt_call_get_id (call));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/* An incoming call rings on the ringer device, with a notification, until
+ * it is answered, declined or given up. */
+static void
+update_incoming (DtApplication *self)
 {
   GListModel *calls;
-  gboolean ringing = FALSE;
+  g_autoptr(GHashTable) ringing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key;
 
   if (self->manager == NULL || self->ringer == NULL)
     return;
   calls = dt_call_manager_get_calls (self->manager);
-  for (guint i = 0; i < g_list_model_get_n_items (calls) && !ringing; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
     {
       g_autoptr(DtCall) call = g_list_model_get_item (calls, i);
 
-      ringing = dt_call_get_direction (call) == DT_CALL_DIRECTION_INCOMING
-                && dt_call_get_state (call) == DT_CALL_STATE_RINGING;
+      if (dt_call_get_direction (call) != DT_CALL_DIRECTION_INCOMING
+          || dt_call_get_state (call) != DT_CALL_STATE_RINGING)
+        continue;
+      g_hash_table_add (ringing, g_strdup (dt_call_get_id (call)));
+      if (!g_hash_table_contains (self->notified, dt_call_get_id (call)))
+        {
+          notify_incoming (self, call);
+          g_hash_table_add (self->notified, g_strdup (dt_call_get_id (call)));
+        }
     }
-  if (!ringing)
+  g_hash_table_iter_init (&iter, self->notified);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (ringing, key))
+      {
+        g_autofree char *id = notification_id (key);
+
+        g_application_withdraw_notification (G_APPLICATION (self), id);
+        g_hash_table_iter_remove (&iter);
+      }
+
+  if (g_hash_table_size (ringing) == 0)
     {
       dt_ringer_stop (self->ringer);
       return;
@@ -136,7 +186,7 @@ on_call_state (DtCall     *call,
                GParamSpec *pspec,
                gpointer    user_data)
 {
-  update_ringing (user_data);
+  update_incoming (user_data);
 }
 
 static void
@@ -155,7 +205,7 @@ on_calls_changed (GListModel *calls,
 
       g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self, 0);
     }
-  update_ringing (self);
+  update_incoming (self);
 
   /* A call keeps the program up, window or not. */
   if (live && !self->held_for_calls)
@@ -633,8 +683,62 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+on_incoming_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dt_call_hangup_finish (DT_CALL (source), result, &error))
+    g_message ("Call %s: %s", dt_call_get_id (DT_CALL (source)), error->message);
+}
+
+static void
+on_answered (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dt_call_answer_finish (DT_CALL (source), result, &error))
+    g_message ("Call %s: %s", dt_call_get_id (DT_CALL (source)), error->message);
+}
+
+/* app.answer-call and app.decline-call, the incoming call notification's
+ * buttons; a call that has gone meanwhile is no error. */
+static void
+answer_call_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  DtCall *call = self->manager != NULL
+                 ? dt_call_manager_find_call (self->manager, g_variant_get_string (parameter, NULL))
+                 : NULL;
+
+  if (call != NULL && dt_call_get_state (call) == DT_CALL_STATE_RINGING)
+    dt_call_answer_async (call, self->cancellable, on_answered, NULL);
+}
+
+static void
+decline_call_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  DtCall *call = self->manager != NULL
+                 ? dt_call_manager_find_call (self->manager, g_variant_get_string (parameter, NULL))
+                 : NULL;
+
+  if (call != NULL && dt_call_get_state (call) == DT_CALL_STATE_RINGING)
+    dt_call_decline_async (call, self->cancellable, on_incoming_done, NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "answer-call", answer_call_action, "s", NULL, NULL, { 0 } },
+  { "decline-call", decline_call_action, "s", NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
@@ -720,6 +824,7 @@ dt_application_dispose (GObject *object)
   g_clear_object (&self->ringer);
   g_clear_object (&self->manager);
   g_clear_object (&self->audio);
+  g_clear_pointer (&self->notified, g_hash_table_unref);
   g_clear_object (&self->registry);
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
@@ -765,6 +870,7 @@ static void
 dt_application_init (DtApplication *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URI…]"));
 }
