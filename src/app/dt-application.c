@@ -15,6 +15,7 @@
 #include "dt-application.h"
 #include "dt-dbus-generated.h"
 #include "dt-dbus-service.h"
+#include "dt-preferences-window.h"
 #include "dt-ringer.h"
 #include "dt-uri.h"
 #include "dt-window.h"
@@ -676,6 +677,17 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (dt_preferences_window_new (parent, self->settings)));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -739,6 +751,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "answer-call", answer_call_action, "s", NULL, NULL, { 0 } },
   { "decline-call", decline_call_action, "s", NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
@@ -754,6 +767,7 @@ dt_application_startup (GApplication *application)
 {
   DtApplication *self = DT_APPLICATION (application);
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
   g_autofree char *history_path = NULL;
 
   G_APPLICATION_CLASS (dt_application_parent_class)->startup (application);
@@ -761,6 +775,8 @@ dt_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   set_up_calls (self);
   dt_call_manager_start (self->manager);
