@@ -454,6 +454,14 @@ on_demo_dialled (GObject      *source,
     g_warning ("The test call could not be placed: %s", error->message);
 }
 
+/* The helper's echo extension sends back what it hears. */
+static void
+dial_demo (DtApplication *self)
+{
+  dt_call_manager_dial_async (self->manager, "echo", self->demo_account, self->cancellable,
+                              on_demo_dialled, g_object_ref (self));
+}
+
 static void
 on_demo_connected (GObject      *source,
                    GAsyncResult *result,
@@ -467,9 +475,7 @@ on_demo_connected (GObject      *source,
       g_warning ("The test account could not connect: %s", error->message);
       return;
     }
-  /* The helper's echo extension sends back what it hears. */
-  dt_call_manager_dial_async (self->manager, "echo", self->demo_account, self->cancellable,
-                              on_demo_dialled, g_object_ref (self));
+  dial_demo (self);
 }
 
 static void
@@ -676,6 +682,22 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* app.test-call, the welcome page's Try a Test Call: the same call as
+ * --demo; the test server, once started, serves the next ones too. */
+static void
+test_call_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  DtApplication *self = user_data;
+
+  if (self->demo_account != NULL
+      && dt_account_get_state (self->demo_account) == DT_ACCOUNT_STATE_ONLINE)
+    dial_demo (self);
+  else if (self->demo_helper == NULL)
+    start_demo (self);
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *parameter,
@@ -752,6 +774,7 @@ static const GActionEntry app_actions[] = {
   { "answer-call", answer_call_action, "s", NULL, NULL, { 0 } },
   { "decline-call", decline_call_action, "s", NULL, NULL, { 0 } },
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+  { "test-call", test_call_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 

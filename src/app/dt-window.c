@@ -53,6 +53,15 @@ create_call_row (gpointer item,
   return g_object_new (DT_TYPE_CALL_ROW, "record", item, NULL);
 }
 
+/* First run: nothing called yet and no account, so the window offers a
+ * test call or an account rather than an empty list. */
+static gboolean
+no_accounts (DtWindow *self)
+{
+  return self->settings != NULL
+         && g_list_model_get_n_items (dt_settings_get_accounts (self->settings)) == 0;
+}
+
 static void
 show_recent (DtWindow   *self,
              GListModel *recent)
@@ -67,8 +76,22 @@ show_recent (DtWindow   *self,
     gtk_stack_set_visible_child_name (self->content_stack, "list");
   else if (search && *search)
     gtk_stack_set_visible_child_name (self->content_stack, "no-results");
+  else if (no_accounts (self))
+    gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   else
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
+}
+
+static void
+on_accounts_changed (GListModel *accounts,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     gpointer    user_data)
+{
+  DtWindow *self = user_data;
+
+  show_recent (self, self->recent);
 }
 
 static void
@@ -241,7 +264,12 @@ dt_window_constructed (GObject *object)
   G_OBJECT_CLASS (dt_window_parent_class)->constructed (object);
 
   if (self->settings)
-    bind_window_state (self);
+    {
+      bind_window_state (self);
+      g_signal_connect_object (dt_settings_get_accounts (self->settings), "items-changed",
+                               G_CALLBACK (on_accounts_changed), self, 0);
+    }
+  show_recent (self, self->recent);
 }
 
 static void
