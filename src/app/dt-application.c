@@ -12,6 +12,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dt-accounts-dialog.h"
 #include "dt-application.h"
 #include "dt-dbus-generated.h"
 #include "dt-dbus-service.h"
@@ -578,6 +579,20 @@ dt_application_dbus_unregister (GApplication    *application,
 }
 
 static void
+accounts_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  DtAccountsDialog *dialog = dt_accounts_dialog_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -607,6 +622,7 @@ quit_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { "accounts", accounts_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
