@@ -86,6 +86,15 @@ first_row (void)
   return DT_IS_ACCOUNT_ROW (row) ? DT_ACCOUNT_ROW (row) : NULL;
 }
 
+static DtAccountRow *
+nth_row (int index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (dt_accounts_dialog_get_list (t.dialog),
+                                                      index);
+
+  return DT_IS_ACCOUNT_ROW (row) ? DT_ACCOUNT_ROW (row) : NULL;
+}
+
 static const char *
 row_state (void)
 {
@@ -280,13 +289,110 @@ click_save (void)
 }
 
 static void
+open_row (DtAccountRow *row)
+{
+  g_assert_nonnull (row);
+  /* What a click on the row does. */
+  g_signal_emit_by_name (dt_accounts_dialog_get_list (t.dialog), "row-activated", row);
+  g_assert_nonnull (dt_accounts_dialog_get_editor (t.dialog));
+  wait_until (is_mapped, dt_accounts_dialog_get_editor (t.dialog), "the editor to show");
+}
+
+static void
+open_new_editor (void)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (t.dialog), "accounts.add", NULL));
+  g_assert_nonnull (dt_accounts_dialog_get_editor (t.dialog));
+  wait_until (is_mapped, dt_accounts_dialog_get_editor (t.dialog), "the editor to show");
+}
+
+static void
 open_first_row (void)
 {
-  DtAccountRow *row = first_row ();
+  open_row (first_row ());
+}
 
-  g_assert_nonnull (row);
-  g_signal_emit_by_name (row, "activate");
-  g_assert_nonnull (dt_accounts_dialog_get_editor (t.dialog));
+/* Asks the editor to remove its account, and returns the confirmation
+ * that this brought up. */
+static GtkWidget *
+ask_to_remove (void)
+{
+  GList *before = gtk_window_list_toplevels ();
+  GList *after;
+  GtkWidget *message = NULL;
+
+  g_assert_true (gtk_widget_activate_action (dt_accounts_dialog_get_editor (t.dialog),
+                                             "editor.remove", NULL));
+  after = gtk_window_list_toplevels ();
+  for (GList *l = after; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && g_list_find (before, l->data) == NULL)
+      message = l->data;
+  g_list_free (before);
+  g_list_free (after);
+  g_assert_nonnull (message);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (message)) == GTK_WINDOW (t.dialog));
+  wait_until (is_mapped, message, "the confirmation to show");
+  return message;
+}
+
+static gboolean
+second_row_gone (gpointer data)
+{
+  return nth_row (1) == NULL;
+}
+
+/* A second account takes the default, and gives it back when switched
+ * off: the mark shows the account calls would really use. */
+static void
+check_default_and_switch (const char *server)
+{
+  DtAccountRow *alice = first_row ();
+  DtAccountRow *carol;
+  GtkWidget *enabled_switch;
+  GtkWidget *message;
+
+  open_new_editor ();
+  gtk_editable_set_text (GTK_EDITABLE (editor_child ("identity_row")), "sip:carol@127.0.0.1");
+  gtk_editable_set_text (GTK_EDITABLE (editor_child ("server_row")), server);
+  click_save ();
+  carol = nth_row (1);
+  g_assert_nonnull (carol);
+  g_assert_true (dt_account_row_get_is_default (alice));
+  g_assert_false (dt_account_row_get_is_default (carol));
+
+  open_row (carol);
+  g_assert_true (gtk_widget_get_visible (editor_child ("default_button")));
+  g_assert_true (gtk_widget_activate_action (dt_accounts_dialog_get_editor (t.dialog),
+                                             "editor.make-default", NULL));
+  g_assert_false (gtk_widget_get_visible (editor_child ("default_button")));
+  g_assert_true (dt_settings_get_default_account (t.settings)
+                 == dt_account_row_get_account (carol));
+  g_assert_true (gtk_widget_activate_action (dt_accounts_dialog_get_editor (t.dialog),
+                                             "editor.cancel", NULL));
+  wait_until (editor_closed, NULL, "the editor to close on Cancel");
+  g_assert_true (dt_account_row_get_is_default (carol));
+  g_assert_false (dt_account_row_get_is_default (alice));
+
+  /* The row's switch turns the account off, and the mark goes back. */
+  enabled_switch = find_descendant (GTK_WIDGET (carol), "enabled_switch");
+  g_assert_nonnull (enabled_switch);
+  gtk_switch_set_active (GTK_SWITCH (enabled_switch), FALSE);
+  g_assert_false (dt_account_get_enabled (dt_account_row_get_account (carol)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (carol)), ==, "Disabled");
+  g_assert_true (dt_account_row_get_is_default (alice));
+  g_assert_false (dt_account_row_get_is_default (carol));
+  save_screenshot (GTK_WIDGET (t.dialog), "accounts-two.png");
+
+  /* Cancelling the confirmation keeps the account. */
+  open_row (carol);
+  message = ask_to_remove ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "cancel");
+  g_assert_cmpuint (g_list_model_get_n_items (dt_settings_get_accounts (t.settings)), ==, 2);
+  message = ask_to_remove ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "remove");
+  wait_until (second_row_gone, NULL, "the second account to leave the list");
+  wait_until (editor_closed, NULL, "the editor to close after removing");
+  g_assert_true (dt_account_row_get_is_default (first_row ()));
 }
 
 /* --- the test ----------------------------------------------------------- */
@@ -299,9 +405,8 @@ test_accounts_add_edit_remove (void)
   g_autofree char *keyfile = NULL;
   g_autofree char *id = NULL;
   GtkWidget *error_label;
-  GtkWidget *message = NULL;
+  GtkWidget *message;
   DtAccount *account;
-  GList *toplevels;
 
   gtk_window_present (GTK_WINDOW (t.dialog));
   wait_until (is_mapped, t.dialog, "the dialog to show");
@@ -309,8 +414,7 @@ test_accounts_add_edit_remove (void)
   save_screenshot (GTK_WIDGET (t.dialog), "accounts-empty.png");
 
   /* A malformed address: the parser says what is wrong, Save stays off. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (t.dialog), "accounts.add", NULL));
-  g_assert_nonnull (dt_accounts_dialog_get_editor (t.dialog));
+  open_new_editor ();
   gtk_editable_set_text (GTK_EDITABLE (editor_child ("identity_row")), "sip:alice@");
   error_label = editor_child ("identity_error");
   g_assert_true (gtk_widget_get_visible (error_label));
@@ -349,6 +453,8 @@ test_accounts_add_edit_remove (void)
   g_assert_null (strstr (keyfile, "secret"));
   g_clear_pointer (&keyfile, g_free);
 
+  check_default_and_switch (server);
+
   /* The editor shows the stored password; a wrong one fails to register. */
   open_first_row ();
   wait_until (editor_text_is, (gpointer) "secret", "the stored password in the editor");
@@ -369,16 +475,8 @@ test_accounts_add_edit_remove (void)
   /* Removing asks first, then forgets the account and its password. */
   open_first_row ();
   save_screenshot (GTK_WIDGET (t.dialog), "accounts-editor-edit.png");
-  g_assert_true (gtk_widget_activate_action (dt_accounts_dialog_get_editor (t.dialog),
-                                             "editor.remove", NULL));
+  message = ask_to_remove ();
   g_assert_cmpuint (g_list_model_get_n_items (dt_settings_get_accounts (t.settings)), ==, 1);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data))
-      message = l->data;
-  g_list_free (toplevels);
-  g_assert_nonnull (message);
-  wait_until (is_mapped, message, "the confirmation to show");
   save_screenshot (message, "accounts-remove.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "remove");
 

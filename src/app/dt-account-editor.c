@@ -83,14 +83,17 @@ G_STATIC_ASSERT (DT_MEDIA_ENCRYPTION_OFF == 0 && DT_MEDIA_ENCRYPTION_OPTIONAL ==
 static void
 update_actions (DtAccountEditor *self)
 {
+  gboolean is_default = self->account != NULL
+                        && dt_settings_get_default_account (self->settings) == self->account;
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  self->identity_valid && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.remove",
                                  self->account != NULL && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.make-default",
-                                 self->account != NULL && !self->busy
-                                 && dt_settings_get_default_account (self->settings)
-                                    != self->account);
+                                 self->account != NULL && !self->busy && !is_default);
+  /* A button that can do nothing is noise: the default account has none. */
+  gtk_widget_set_visible (self->default_button, self->account != NULL && !is_default);
 }
 
 static void
@@ -417,7 +420,7 @@ on_remove_response (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
 {
-  g_autoptr(DtAccountEditor) self = user_data;
+  DtAccountEditor *self = user_data;
   char *id;
 
   if (g_strcmp0 (response, "remove") != 0 || self->account == NULL)
@@ -457,7 +460,7 @@ remove_action (GtkWidget  *widget,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), g_object_ref (self));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

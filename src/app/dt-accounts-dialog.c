@@ -34,6 +34,8 @@ struct _DtAccountsDialog
 
   DtSettings           *settings;
   GtkWidget            *editor;     /* the open subpage, or NULL */
+  GtkWidget            *closing;    /* a subpage still sliding out */
+  GtkWidget            *pending;    /* the subpage to show once it is gone */
 
   GtkListBox           *account_list;
 };
@@ -93,7 +95,26 @@ on_editor_done (DtAccountEditor  *editor,
   if (self->editor != GTK_WIDGET (editor))
     return;
   g_clear_weak_pointer (&self->editor);
+  g_set_object (&self->closing, GTK_WIDGET (editor));
   adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+}
+
+/* libadwaita 1.2 loses track of its pages when a subpage is presented
+ * while the last one is still sliding out, so the next waits for that. */
+static void
+on_closing_parent (GtkWidget        *closing,
+                   GParamSpec       *pspec,
+                   DtAccountsDialog *self)
+{
+  g_autoptr(GtkWidget) pending = NULL;
+
+  if (gtk_widget_get_parent (closing) != NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (closing, on_closing_parent, self);
+  g_clear_object (&self->closing);
+  pending = g_steal_pointer (&self->pending);
+  if (pending != NULL && pending == self->editor)
+    adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), pending);
 }
 
 static void
@@ -105,6 +126,16 @@ open_editor (DtAccountsDialog *self,
   /* The window may also drop the subpage itself (Escape, a swipe back). */
   g_set_weak_pointer (&self->editor, editor);
   g_signal_connect_object (editor, "done", G_CALLBACK (on_editor_done), self, 0);
+
+  if (self->closing != NULL && gtk_widget_get_parent (self->closing) != NULL)
+    {
+      g_set_object (&self->pending, g_object_ref_sink (editor));
+      g_object_unref (editor);
+      g_signal_handlers_disconnect_by_func (self->closing, on_closing_parent, self);
+      g_signal_connect (self->closing, "notify::parent", G_CALLBACK (on_closing_parent), self);
+      return;
+    }
+  g_clear_object (&self->closing);
   adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), editor);
 }
 
@@ -186,6 +217,10 @@ dt_accounts_dialog_dispose (GObject *object)
   if (self->account_list)
     gtk_list_box_bind_model (self->account_list, NULL, NULL, NULL, NULL);
   g_clear_weak_pointer (&self->editor);
+  if (self->closing)
+    g_signal_handlers_disconnect_by_func (self->closing, on_closing_parent, self);
+  g_clear_object (&self->closing);
+  g_clear_object (&self->pending);
   gtk_widget_dispose_template (GTK_WIDGET (self), DT_TYPE_ACCOUNTS_DIALOG);
   g_clear_object (&self->settings);
 
