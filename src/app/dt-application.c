@@ -175,6 +175,15 @@ on_media_timeout_changed (DtSettings *settings,
 }
 #endif
 
+/* Make Default in the Accounts dialog takes effect for the next call. */
+static void
+on_default_account_changed (DtSettings *settings,
+                            GParamSpec *pspec,
+                            gpointer    user_data)
+{
+  dt_call_manager_set_default_account (user_data, dt_settings_get_default_account (settings));
+}
+
 /* The bus registration comes before start-up, and the D-Bus interface
  * needs the calls: whichever comes first sets them up. */
 static void
@@ -206,6 +215,8 @@ set_up_calls (DtApplication *self)
   self->manager = dt_call_manager_new (self->registry, accounts);
   dt_call_manager_set_default_account (self->manager,
                                        dt_settings_get_default_account (self->settings));
+  g_signal_connect_object (self->settings, "notify::default-account",
+                           G_CALLBACK (on_default_account_changed), self->manager, 0);
   g_signal_connect_object (dt_call_manager_get_calls (self->manager), "items-changed",
                            G_CALLBACK (on_calls_changed), self, 0);
   self->dbus_service = dt_dbus_service_new (self->manager, accounts);
