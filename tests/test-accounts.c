@@ -539,10 +539,15 @@ main (int   argc,
   g_test_add_func ("/accounts/add-edit-remove", test_accounts_add_edit_remove);
   status = g_test_run ();
 
+  /* The dialog goes when its window does. */
+  g_object_ref (t.dialog);
   gtk_window_destroy (GTK_WINDOW (t.dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (t.dialog);
   dt_call_manager_stop_async (t.manager, NULL, on_manager_stopped, &stopped);
   wait_until (on_stopped_flag, &stopped, "the accounts to disconnect");
-  g_clear_object (&t.manager);
+  g_assert_finalize_object (t.manager);
   g_clear_object (&t.registry);
   g_clear_object (&t.settings);
   dt_test_helper_stop (t.helper);
