@@ -197,8 +197,12 @@ static void
 load_account (DtAccountEditor *self)
 {
   DtAccount *account = self->account;
+  g_autofree char *label = dt_account_dup_label (account);
 
-  adw_window_title_set_title (self->window_title, _("Edit Account"));
+  /* "Edit Account" does not fit beside Cancel and Save in every language
+   * at 360 px; the account's name says which one is open. */
+  adw_window_title_set_title (self->window_title, _("Account"));
+  adw_window_title_set_subtitle (self->window_title, label);
   gtk_editable_set_text (GTK_EDITABLE (self->identity_row), dt_account_get_identity (account));
   gtk_editable_set_text (GTK_EDITABLE (self->display_name_row),
                          dt_account_get_display_name (account));
