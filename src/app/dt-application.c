@@ -12,6 +12,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dt-accounts-dialog.h"
 #include "dt-application.h"
 #include "dt-dbus-generated.h"
 #include "dt-dbus-service.h"
@@ -252,6 +253,15 @@ audio_config_from_settings (DtSettings *settings)
   return audio;
 }
 
+/* Make Default in the Accounts dialog takes effect for the next call. */
+static void
+on_default_account_changed (DtSettings *settings,
+                            GParamSpec *pspec,
+                            gpointer    user_data)
+{
+  dt_call_manager_set_default_account (user_data, dt_settings_get_default_account (settings));
+}
+
 /* The bus registration comes before start-up, and the D-Bus interface
  * needs the calls: whichever comes first sets them up. */
 static void
@@ -283,6 +293,8 @@ set_up_calls (DtApplication *self)
   self->manager = dt_call_manager_new (self->registry, accounts);
   dt_call_manager_set_default_account (self->manager,
                                        dt_settings_get_default_account (self->settings));
+  g_signal_connect_object (self->settings, "notify::default-account",
+                           G_CALLBACK (on_default_account_changed), self->manager, 0);
   g_signal_connect_object (dt_call_manager_get_calls (self->manager), "items-changed",
                            G_CALLBACK (on_calls_changed), self, 0);
   self->dbus_service = dt_dbus_service_new (self->manager, accounts);
@@ -662,6 +674,20 @@ dt_application_dbus_unregister (GApplication    *application,
 }
 
 static void
+accounts_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  DtAccountsDialog *dialog = dt_accounts_dialog_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -770,6 +796,7 @@ decline_call_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { "accounts", accounts_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "answer-call", answer_call_action, "s", NULL, NULL, { 0 } },
   { "decline-call", decline_call_action, "s", NULL, NULL, { 0 } },

@@ -20,6 +20,7 @@ struct _DtSipBackend
 
   GHashTable   *endpoints;    /* account id → DtSipEndpoint */
   GHashTable   *passwords;    /* account id → password given directly */
+  GHashTable   *reading;      /* account id → the connect GTask reading its password */
   GTlsDatabase *tls_database;
   GNetworkMonitor *network_monitor;
   guint         registration_expires;
@@ -130,6 +131,16 @@ on_password_found (GObject      *source,
   g_autofree char *password = NULL;
 
   password = dt_secret_lookup_finish (result, &error);
+  /* A disconnect, or a newer connect, while the password was read makes
+   * this attempt stale: starting it would register an account the person
+   * just turned off or edited. */
+  if (g_hash_table_lookup (self->reading, dt_account_get_id (account)) != task)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The account was disconnected while connecting"));
+      return;
+    }
+  g_hash_table_remove (self->reading, dt_account_get_id (account));
   if (error != NULL)
     {
       g_autofree char *reason = g_strdup_printf (_("The password could not be read: %s"),
@@ -178,6 +189,7 @@ dt_sip_backend_connect_async (DtBackend           *backend,
       return;
     }
   dt_account_set_state (account, DT_ACCOUNT_STATE_CONNECTING, NULL);
+  g_hash_table_replace (self->reading, g_strdup (id), g_object_ref (task));
   dt_secret_lookup_async (id, DT_SECRET_PASSWORD, cancellable, on_password_found,
                           g_object_ref (task));
 }
@@ -219,6 +231,7 @@ dt_sip_backend_disconnect_async (DtBackend           *backend,
   gpointer stolen = NULL;
 
   g_task_set_source_tag (task, dt_sip_backend_disconnect_async);
+  g_hash_table_remove (self->reading, id);
 
   if (!g_hash_table_steal_extended (self->endpoints, id, (gpointer *) &key, &stolen))
     {
@@ -337,6 +350,7 @@ dt_sip_backend_finalize (GObject *object)
   DtSipBackend *self = DT_SIP_BACKEND (object);
 
   g_clear_pointer (&self->passwords, g_hash_table_unref);
+  g_clear_pointer (&self->reading, g_hash_table_unref);
   g_free (self->codec);
   g_strfreev (self->srtp_suites);
 
@@ -359,6 +373,7 @@ dt_sip_backend_init (DtSipBackend *self)
   self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_free);
+  self->reading = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 /* --- public API -------------------------------------------------------- */
