@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <libsecret/secret.h>
 
 #include "dt-secrets.h"
@@ -197,6 +199,20 @@ test_secrets_clear (void)
   g_assert_no_error (error);
   g_assert_cmpuint (count_items_for ("acct-4"), ==, 0);
   g_assert_cmpuint (count_items_for ("acct-5"), ==, 1);
+
+  /* The caller's account id may be gone before the Secret Service has
+   * answered: the search must not have kept the caller's string. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    char *id = g_strdup ("acct-5");
+
+    dt_secret_clear_account_async (id, NULL, on_result, &result);
+    memset (id, 'x', strlen (id));
+    g_free (id);
+    g_assert_true (dt_secret_clear_account_finish (wait_result (&result), &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (count_items_for ("acct-5"), ==, 0);
+  }
 }
 
 static void

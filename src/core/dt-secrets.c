@@ -221,10 +221,12 @@ clear_matching (gpointer             source_tag,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
 
-  attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (attributes, (gpointer) ATTR_ACCOUNT_ID, (gpointer) account_id);
+  /* libsecret keeps the table until the search is done, after this
+   * returns: the values are its own copies, not the caller's strings. */
+  attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (attributes, (gpointer) ATTR_ACCOUNT_ID, g_strdup (account_id));
   if (kind != NULL)
-    g_hash_table_insert (attributes, (gpointer) ATTR_KIND, (gpointer) kind);
+    g_hash_table_insert (attributes, (gpointer) ATTR_KIND, g_strdup (kind));
 
   secret_password_clearv (dt_secret_get_schema (), attributes, cancellable,
                           on_clear_done, g_steal_pointer (&task));
