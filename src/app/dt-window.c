@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dt-call-row.h"
+#include "dt-dial-pad.h"
 #include "dt-window.h"
 
 /**
@@ -313,6 +314,7 @@ dt_window_class_init (DtWindowClass *klass)
                                                "/io/github/dialtone/Dialtone/dt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DtWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, search_entry);
+  g_type_ensure (DT_TYPE_DIAL_PAD);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, recent_list);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dt-dial-pad.h
+ *
+ * The dial pad: an entry for a number or an address, the twelve keys,
+ * and the call button.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define DT_TYPE_DIAL_PAD (dt_dial_pad_get_type ())
+G_DECLARE_FINAL_TYPE (DtDialPad, dt_dial_pad, DT, DIAL_PAD, AdwBin)
+
+GtkWidget  *dt_dial_pad_new      (void);
+const char *dt_dial_pad_get_text (DtDialPad  *self);
+void        dt_dial_pad_set_text (DtDialPad  *self,
+                                  const char *text);
+
+G_END_DECLS
