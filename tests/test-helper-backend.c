@@ -1112,11 +1112,13 @@ test_held_call_outlasts_media_timeout (Fixture       *f,
   connect_account (f, alice);
   connect_account (f, bob);
   pair = call_bob (f, alice);
-  wait_call_state (pair.outgoing, DT_CALL_STATE_ACTIVE);
 
+  /* Bob holds as soon as he has answered, before alice's ACK is back: the
+   * re-INVITE waits for it (RFC 3261 §14.1) rather than failing. */
   dt_call_hold_async (pair.incoming, TRUE, NULL, on_call_done, &hold);
   wait_done (&hold);
   g_assert_cmpint (dt_call_get_state (pair.incoming), ==, DT_CALL_STATE_HELD);
+  wait_call_state (pair.outgoing, DT_CALL_STATE_ACTIVE);
   run_for (500);
   received = dt_call_stats_get_packets_received (dt_call_get_stats (pair.outgoing));
   run_for (4000);

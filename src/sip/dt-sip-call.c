@@ -38,6 +38,8 @@ struct _DtSipCall
   guint            status_code;
   GTask           *answer_task;
   GTask           *hold_task;
+  guint            hold_retry;        /* a re-INVITE waiting for the INVITE before it */
+  guint            hold_attempts;
   gboolean         holding;
 
   /* transfer (RFC 3515): ours as transferor, or the call a REFER asked for */
@@ -403,6 +405,7 @@ end_call (DtSipCall       *self,
                                "The call ended before it was answered");
       g_clear_object (&self->answer_task);
     }
+  g_clear_handle_id (&self->hold_retry, g_source_remove);
   if (self->hold_task != NULL)
     {
       g_task_return_new_error (self->hold_task, DT_CALL_ERROR, DT_CALL_ERROR_INVALID_STATE,
@@ -1092,6 +1095,55 @@ dt_sip_call_hangup_finish (DtCall        *call,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* RFC 3261 §14.1: no re-INVITE while another INVITE transaction runs
+ * either way, which includes a 2xx of ours the far end has not yet
+ * acknowledged (a hold pressed just after answering): the re-INVITE waits
+ * and is tried again, for a couple of seconds at most. */
+#define HOLD_RETRY_MS       100
+#define HOLD_RETRY_ATTEMPTS 30
+
+static void send_hold_offer (DtSipCall *self);
+
+static gboolean
+on_hold_retry (gpointer user_data)
+{
+  DtSipCall *self = user_data;
+
+  self->hold_retry = 0;
+  send_hold_offer (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_hold_offer (DtSipCall *self)
+{
+  gboolean hold = GPOINTER_TO_INT (g_task_get_task_data (self->hold_task));
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(DtSdp) offer = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  offer = hold ? dt_sdp_create_hold_offer (self->local_sdp)
+               : dt_sdp_create_reoffer (self->local_sdp, DT_SDP_DIRECTION_SENDRECV);
+  body = sdp_to_bytes (offer);
+  if (!dt_sip_dialog_reinvite (self->dialog, body, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY)
+          && ++self->hold_attempts < HOLD_RETRY_ATTEMPTS
+          && dt_call_state_is_live (dt_call_get_state (DT_CALL (self))))
+        {
+          self->hold_retry = g_timeout_add (HOLD_RETRY_MS, on_hold_retry, self);
+          return;
+        }
+      task = g_steal_pointer (&self->hold_task);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_pointer (&self->local_sdp, dt_sdp_free);
+  self->local_sdp = g_steal_pointer (&offer);
+  self->holding = hold;
+}
+
 /* RFC 3264 §8.4: hold is a re-offer with sendonly (or inactive). */
 static void
 dt_sip_call_hold_async (DtCall              *call,
@@ -1102,9 +1154,6 @@ dt_sip_call_hold_async (DtCall              *call,
 {
   DtSipCall *self = DT_SIP_CALL (call);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(DtSdp) offer = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, dt_sip_call_hold_async);
 
@@ -1114,20 +1163,11 @@ dt_sip_call_hold_async (DtCall              *call,
                                "A hold or resume is already under way");
       return;
     }
-  offer = hold ? dt_sdp_create_hold_offer (self->local_sdp)
-               : dt_sdp_create_reoffer (self->local_sdp, DT_SDP_DIRECTION_SENDRECV);
-  body = sdp_to_bytes (offer);
-  if (!dt_sip_dialog_reinvite (self->dialog, body, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_pointer (&self->local_sdp, dt_sdp_free);
-  self->local_sdp = g_steal_pointer (&offer);
-  self->holding = hold;
+  g_task_set_task_data (task, GINT_TO_POINTER (hold), NULL);
   self->hold_task = g_steal_pointer (&task);
+  self->hold_attempts = 0;
+  send_hold_offer (self);
 }
-
 static gboolean
 dt_sip_call_hold_finish (DtCall        *call,
                          GAsyncResult  *result,
@@ -1184,6 +1224,7 @@ dt_sip_call_dispose (GObject *object)
   g_clear_object (&self->rtp_socket);
   g_clear_object (&self->rtcp_socket);
   g_clear_object (&self->answer_task);
+  g_clear_handle_id (&self->hold_retry, g_source_remove);
   g_clear_object (&self->hold_task);
   g_clear_object (&self->transfer_task);
   if (self->referred_call != NULL)
