@@ -24,6 +24,8 @@
 #define RING_HIGH_HZ  480
 #define RING_ON_MS    2000
 #define RING_OFF_MS   4000
+/* How long stopping waits for the ringer end to take its last buffer. */
+#define RING_STOP_WAIT_MS 500
 /* Each tone at 0.25: together they peak at half of full scale. */
 #define RING_VOLUME   0.25
 
@@ -434,6 +436,17 @@ dt_ringer_start (DtRinger  *self,
   return TRUE;
 }
 
+/* On the thread that feeds the ringer end, whose stream lock it holds. */
+static GstPadProbeReturn
+end_stream_here (GstPad          *pad,
+                 GstPadProbeInfo *info,
+                 gpointer         user_data)
+{
+  gst_pad_remove_probe (pad, GST_PAD_PROBE_INFO_ID (info));
+  gst_pad_send_event (pad, gst_event_new_eos ());
+  return GST_PAD_PROBE_DROP;
+}
+
 /**
  * dt_ringer_stop:
  *
@@ -448,10 +461,14 @@ dt_ringer_stop (DtRinger *self)
     return;
   clear_source (&self->cadence);
   clear_source (&self->bus_watch);
-  /* A file sink (wavenc, in tests) writes its header on EOS. */
+  /* A file sink (wavenc, in tests) writes its header on EOS. The EOS
+   * goes in on the thread that feeds each sink, from a probe: sent from
+   * here it would wait for a stream lock that thread keeps taking again.
+   * Its arrival is waited for, briefly. */
   {
     GstIterator *sinks = gst_bin_iterate_sinks (GST_BIN (self->pipeline));
     GValue item = G_VALUE_INIT;
+    gboolean draining = FALSE;
 
     while (gst_iterator_next (sinks, &item) == GST_ITERATOR_OK)
       {
@@ -461,11 +478,25 @@ dt_ringer_stop (DtRinger *self)
                                    ? gst_pad_get_sticky_event (pad, GST_EVENT_CAPS, 0) : NULL;
 
         if (caps != NULL)
-          gst_pad_send_event (pad, gst_event_new_eos ());
+          {
+            gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                               end_stream_here, NULL, NULL);
+            draining = TRUE;
+          }
         g_value_reset (&item);
       }
     g_value_unset (&item);
     gst_iterator_free (sinks);
+    if (draining)
+      {
+        g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+        g_autoptr(GstMessage) done = NULL;
+
+        done = gst_bus_timed_pop_filtered (bus, RING_STOP_WAIT_MS * GST_MSECOND,
+                                           GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+        if (done == NULL)
+          g_debug ("The ring did not drain in %d ms", RING_STOP_WAIT_MS);
+      }
   }
   gst_element_set_state (self->pipeline, GST_STATE_NULL);
   g_clear_object (&self->pipeline);
