@@ -792,19 +792,30 @@ on_answered (GObject      *source,
     g_message ("Call %s: %s", dt_call_get_id (DT_CALL (source)), error->message);
 }
 
+/* The incoming call a notification button names, if it still rings: a
+ * call that has gone meanwhile is no error. */
+static DtCall *
+ringing_call (DtApplication *self,
+              GVariant      *parameter)
+{
+  DtCall *call = self->manager != NULL
+                 ? dt_call_manager_find_call (self->manager, g_variant_get_string (parameter, NULL))
+                 : NULL;
+
+  return call != NULL && dt_call_get_state (call) == DT_CALL_STATE_RINGING ? call : NULL;
+}
+
 /* app.answer-call and app.decline-call, the incoming call notification's
- * buttons; a call that has gone meanwhile is no error. */
+ * buttons. */
 static void
 answer_call_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
   DtApplication *self = user_data;
-  DtCall *call = self->manager != NULL
-                 ? dt_call_manager_find_call (self->manager, g_variant_get_string (parameter, NULL))
-                 : NULL;
+  DtCall *call = ringing_call (self, parameter);
 
-  if (call != NULL && dt_call_get_state (call) == DT_CALL_STATE_RINGING)
+  if (call != NULL)
     dt_call_answer_async (call, self->cancellable, on_answered, NULL);
 }
 
@@ -814,11 +825,9 @@ decline_call_action (GSimpleAction *action,
                      gpointer       user_data)
 {
   DtApplication *self = user_data;
-  DtCall *call = self->manager != NULL
-                 ? dt_call_manager_find_call (self->manager, g_variant_get_string (parameter, NULL))
-                 : NULL;
+  DtCall *call = ringing_call (self, parameter);
 
-  if (call != NULL && dt_call_get_state (call) == DT_CALL_STATE_RINGING)
+  if (call != NULL)
     dt_call_decline_async (call, self->cancellable, on_incoming_done, NULL);
 }
 
