@@ -58,8 +58,23 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* What a timed-out wait leaves in the log: the helper's events so far. */
 static void
-iterate_until (gboolean (*done) (gconstpointer), gconstpointer data, guint seconds)
+report_events (void)
+{
+  g_autoptr(GString) seen = g_string_new (NULL);
+
+  for (GList *l = t.helper != NULL ? t.helper->events.head : NULL; l != NULL; l = l->next)
+    g_string_append_printf (seen, " %s",
+                            json_object_get_string_member_with_default (l->data, "event", "?"));
+  g_test_message ("The helper's events:%s", seen->len > 0 ? seen->str : " none");
+}
+
+static void
+iterate_until (gboolean   (*done) (gconstpointer),
+               gconstpointer data,
+               const char   *what,
+               guint         seconds)
 {
   gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
   guint tick = g_timeout_add (50, on_tick, NULL);
@@ -67,7 +82,10 @@ iterate_until (gboolean (*done) (gconstpointer), gconstpointer data, guint secon
   while (!done (data))
     {
       if (g_get_monotonic_time () >= deadline)
-        g_error ("Timed out after %u s", seconds);
+        {
+          report_events ();
+          g_error ("Timed out after %u s waiting for %s", seconds, what);
+        }
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (tick);
@@ -131,9 +149,11 @@ static void
 wait_events (const char *name,
              guint       n)
 {
+  g_autofree char *what = g_strdup_printf ("%u “%s” events", n, name);
+
   wanted_event = name;
   wanted_count = n;
-  iterate_until (have_events, NULL, DEADLINE_S);
+  iterate_until (have_events, NULL, what, DEADLINE_S);
 }
 
 /* --- settings, as the program will read them ----------------------------- */
@@ -227,6 +247,7 @@ set_activation_environment (void)
   g_variant_builder_add (&env, "{ss}", "GDK_BACKEND", "x11");
   g_variant_builder_add (&env, "{ss}", "GSK_RENDERER", "cairo");
   g_variant_builder_add (&env, "{ss}", "NO_AT_BRIDGE", "1");
+  g_variant_builder_add (&env, "{ss}", "G_MESSAGES_DEBUG", "all");
   g_variant_builder_add (&env, "{ss}", "GTK_A11Y", "none");
   reply = g_dbus_connection_call_sync (t.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus", "UpdateActivationEnvironment",
@@ -285,8 +306,10 @@ have_calls (gconstpointer data)
 static void
 wait_calls (guint n)
 {
+  g_autofree char *what = g_strdup_printf ("%u live calls", n);
+
   wanted_calls = n;
-  iterate_until (have_calls, NULL, DEADLINE_S);
+  iterate_until (have_calls, NULL, what, DEADLINE_S);
 }
 
 /* Every live call's state, oldest first, joined by spaces. */
@@ -655,7 +678,7 @@ test_gio_open (void)
   id = hang_up_the_new_call (before);
 
   /* Programs that watch the calls saw this one come and go. */
-  iterate_until (call_signalled_end, id, DEADLINE_S);
+  iterate_until (call_signalled_end, id, "the call's end signal", DEADLINE_S);
   {
     g_autofree char *seen = signals_of (id);
     g_autofree char *expected = g_strdup_printf ("added dialing %s; state active ; "
@@ -848,7 +871,7 @@ test_incoming_call_notification (void)
                               "--duration", "1", "sip:alice@127.0.0.1", NULL);
       g_assert_no_error (error);
       wait_call_states ("ringing");
-      iterate_until (have_incoming_note, NULL, DEADLINE_S);
+      iterate_until (have_incoming_note, NULL, "the incoming call's notification", DEADLINE_S);
       note = incoming_note ();
       g_assert_nonnull (strstr (note->body, "sip:bob@127.0.0.1"));
 
@@ -868,7 +891,7 @@ test_incoming_call_notification (void)
           g_assert_cmpint (g_subprocess_get_exit_status (bob), !=, 0);
         }
       wait_calls (0);
-      iterate_until (note_closed, note, DEADLINE_S);
+      iterate_until (note_closed, note, "the notification to close", DEADLINE_S);
     }
 }
 

@@ -1217,6 +1217,40 @@ on_dtmf_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Keeps the packet at the probe: a blocking probe holds it by default. */
+static GstPadProbeReturn
+on_send_held (GstPad          *pad,
+              GstPadProbeInfo *info,
+              gpointer         user_data)
+{
+  return GST_PAD_PROBE_OK;
+}
+
+/* Stops RTP at the door of rtpbin and waits for the packet inside, if any,
+ * to reach the socket, so the packets-sent figure read next counts exactly
+ * the packets that went out. The wait is bounded: a sink that blocks (a
+ * paused pipeline) must not hang the hang-up. */
+static void
+hold_back_sending (DtRtpSession *self)
+{
+  g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (self->rtpbin, "send_rtp_sink_0");
+  g_autoptr(GstPad) src_pad = sink_pad != NULL ? gst_pad_get_peer (sink_pad) : NULL;
+  gint64 deadline = g_get_monotonic_time () + 250 * G_TIME_SPAN_MILLISECOND;
+
+  if (src_pad == NULL)
+    return;
+  gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM,
+                     on_send_held, NULL, NULL);
+  /* A pad's chain function runs under its stream lock. */
+  while (!GST_PAD_STREAM_TRYLOCK (sink_pad))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        return;
+      g_usleep (G_TIME_SPAN_MILLISECOND);
+    }
+  GST_PAD_STREAM_UNLOCK (sink_pad);
+}
+
 static void
 teardown (DtRtpSession *self)
 {
@@ -1245,6 +1279,8 @@ teardown (DtRtpSession *self)
       if (sink_pad != NULL)
         caps = gst_pad_get_sticky_event (sink_pad, GST_EVENT_CAPS, 0);
 
+      if (self->rtpbin != NULL)
+        hold_back_sending (self);
       update_stats (self);
       /* A file sink (wavenc) writes its header on EOS; send it straight to
        * the sink so it does not wait for every live source to end. A sink
