@@ -735,6 +735,31 @@ dial_action (GSimpleAction *action,
                                 self->cancellable, on_dialled, NULL);
 }
 
+/* app.dial-from, Call Back and the dial pad's Call From: (address,
+ * account id). An id that is empty, or whose account has gone or been
+ * switched off since, leaves the choice to the call manager, the default
+ * account first. */
+static void
+dial_from_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  const char *uri;
+  const char *account_id;
+  DtAccount *account;
+
+  if (self->manager == NULL)
+    return;
+
+  g_variant_get (parameter, "(&s&s)", &uri, &account_id);
+  account = *account_id != '\0' ? dt_settings_find_account (self->settings, account_id) : NULL;
+  if (account != NULL && !dt_account_get_enabled (account))
+    account = NULL;
+
+  dt_call_manager_dial_async (self->manager, uri, account, self->cancellable, on_dialled, NULL);
+}
+
 /* app.test-call, the welcome page's Try a Test Call: the same call as
  * --demo; the test server, once started, serves the next ones too. */
 static void
@@ -839,6 +864,7 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "test-call", test_call_action, NULL, NULL, NULL, { 0 } },
   { "dial", dial_action, "s", NULL, NULL, { 0 } },
+  { "dial-from", dial_from_action, "(ss)", NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 

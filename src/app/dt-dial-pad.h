@@ -8,6 +8,9 @@
 
 #include <adwaita.h>
 
+#include "dt-history.h"
+#include "dt-settings.h"
+
 G_BEGIN_DECLS
 
 #define DT_TYPE_DIAL_PAD (dt_dial_pad_get_type ())
@@ -17,5 +20,11 @@ GtkWidget  *dt_dial_pad_new      (void);
 const char *dt_dial_pad_get_text (DtDialPad  *self);
 void        dt_dial_pad_set_text (DtDialPad  *self,
                                   const char *text);
+DtHistory  *dt_dial_pad_get_history  (DtDialPad  *self);
+void        dt_dial_pad_set_history  (DtDialPad  *self,
+                                      DtHistory  *history);
+DtSettings *dt_dial_pad_get_settings (DtDialPad  *self);
+void        dt_dial_pad_set_settings (DtDialPad  *self,
+                                      DtSettings *settings);
 
 G_END_DECLS
