@@ -12,7 +12,13 @@
 /**
  * DtCallRow:
  *
- * One call in the Recent list: who, which way, when, and how long.
+ * One call in the Recent list: who, which way, when, and how long, with
+ * Call Back and a menu to delete it. The day is the list's section header,
+ * so the row itself shows only the time of day.
+ *
+ * The buttons activate the window's "win.call-back" and "win.delete-call"
+ * with the record's history id: the window knows the accounts and the
+ * history, the row only what it shows.
  */
 
 enum {
@@ -33,6 +39,8 @@ struct _DtCallRow
   GtkLabel     *title_label;
   GtkLabel     *subtitle_label;
   GtkLabel     *time_label;
+  GtkButton    *call_back_button;
+  GtkMenuButton *menu_button;
 };
 
 G_DEFINE_FINAL_TYPE (DtCallRow, dt_call_row, GTK_TYPE_WIDGET)
@@ -40,20 +48,11 @@ G_DEFINE_FINAL_TYPE (DtCallRow, dt_call_row, GTK_TYPE_WIDGET)
 static char *
 format_when (GDateTime *time)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) local = g_date_time_to_local (time);
-  int days = g_date_time_get_day_of_year (now) - g_date_time_get_day_of_year (local);
-  gboolean same_year = g_date_time_get_year (now) == g_date_time_get_year (local);
 
-  if (same_year && days == 0)
-    /* Translators: time of a call made today, see strftime(3) */
-    return g_date_time_format (local, _("%H:%M"));
-  if (same_year && days == 1)
-    return g_strdup (_("Yesterday"));
-  if (same_year && days > 1 && days < 7)
-    return g_date_time_format (local, "%A");
-
-  return g_date_time_format (local, "%x");
+  /* Translators: time of day of a call, see strftime(3); the day is the
+   * section header above it */
+  return g_date_time_format (local, _("%H:%M"));
 }
 
 static char *
@@ -116,6 +115,57 @@ describe_outcome (DtCallRecord *record)
 }
 
 static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    set)
+{
+  if (set)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+/* The targets carry the history id rather than the record, so a menu
+ * left open across a reload still names the right call. */
+static void
+update_actions (DtCallRow *self,
+                gboolean   can_call_back)
+{
+  gint64 id = dt_call_record_get_id (self->record);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) delete_item = NULL;
+
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->call_back_button),
+                                          g_variant_new_int64 (id));
+  gtk_widget_set_visible (GTK_WIDGET (self->call_back_button), can_call_back);
+
+  delete_item = g_menu_item_new (_("_Delete Call"), NULL);
+  g_menu_item_set_action_and_target_value (delete_item, "win.delete-call",
+                                           g_variant_new_int64 (id));
+  g_menu_append_item (menu, delete_item);
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+}
+
+/* Right click, or a long press on a touch screen, opens the row's menu
+ * where the pointer is, as the menu button does. */
+static void
+on_context_menu (DtCallRow *self)
+{
+  gtk_menu_button_popup (self->menu_button);
+}
+
+static void
+on_right_click (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                DtCallRow       *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  on_context_menu (self);
+}
+
+static void
 update (DtCallRow *self)
 {
   DtCallRecord *record = self->record;
@@ -124,6 +174,7 @@ update (DtCallRow *self)
   const char *icon;
   const char *outcome;
   const char *direction;
+  gboolean missed;
   g_autofree char *when = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *accessible = NULL;
@@ -136,24 +187,24 @@ update (DtCallRow *self)
   if (name == NULL || *name == '\0')
     name = uri ? uri : _("Unknown");
 
-  if (dt_call_record_get_missed (record))
+  missed = dt_call_record_get_missed (record);
+  if (missed)
     {
       icon = "call-missed-symbolic";
       direction = _("Missed call");
-      gtk_widget_add_css_class (GTK_WIDGET (self->direction_icon), "error");
     }
   else if (dt_call_record_get_direction (record) == DT_CALL_DIRECTION_INCOMING)
     {
       icon = "call-incoming-symbolic";
       direction = _("Incoming call");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->direction_icon), "error");
     }
   else
     {
       icon = "call-outgoing-symbolic";
       direction = _("Outgoing call");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->direction_icon), "error");
     }
+  set_css_class (GTK_WIDGET (self->direction_icon), "error", missed);
+  set_css_class (GTK_WIDGET (self->title_label), "error", missed);
 
   outcome = describe_outcome (record);
   if (outcome == NULL && dt_call_record_get_answer_time (record)
@@ -179,6 +230,15 @@ update (DtCallRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
+  /* The red icon is not seen by everyone: a screen reader says it too. */
+  if (missed)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Missed call"),
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+
+  update_actions (self, uri != NULL && *uri != '\0');
 }
 
 static void
@@ -254,6 +314,8 @@ dt_call_row_class_init (DtCallRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DtCallRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, DtCallRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, DtCallRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, DtCallRow, call_back_button);
+  gtk_widget_class_bind_template_child (widget_class, DtCallRow, menu_button);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -262,7 +324,20 @@ dt_call_row_class_init (DtCallRowClass *klass)
 static void
 dt_call_row_init (DtCallRow *self)
 {
+  GtkGesture *click;
+  GtkGesture *long_press;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_right_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  long_press = gtk_gesture_long_press_new ();
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect_swapped (long_press, "pressed", G_CALLBACK (on_context_menu), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (long_press));
 }
 
 /**

@@ -15,7 +15,9 @@
  * DtWindow:
  *
  * The main window: the Recent list, searchable, read from the call history
- * without blocking the main loop.
+ * without blocking the main loop, in sections by day ("Today",
+ * "Yesterday", the weekday for the last week, then the date); each call can
+ * be called back or deleted. Beside it, the dial pad.
  */
 
 /* The Recent list shows this many calls; older ones are found by search. */
@@ -38,11 +40,13 @@ struct _DtWindow
   DtHistory            *history;
   GListModel           *recent;
   GCancellable         *query_cancellable;
+  guint                 midnight_id;
 
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkStack             *content_stack;
   GtkListBox           *recent_list;
+  DtDialPad            *dial_pad;
 };
 
 G_DEFINE_FINAL_TYPE (DtWindow, dt_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -52,6 +56,229 @@ create_call_row (gpointer item,
                  gpointer user_data)
 {
   return g_object_new (DT_TYPE_CALL_ROW, "record", item, NULL);
+}
+
+/* Calendar days from @time's day to @now's. Noon to noon, rounded, so a
+ * day of 23 or 25 hours around a clock change still counts as one. */
+static int
+days_before (GDateTime *time,
+             GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_time_get_year (local),
+                                                    g_date_time_get_month (local),
+                                                    g_date_time_get_day_of_month (local),
+                                                    12, 0, 0);
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
+                                                      g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now),
+                                                      12, 0, 0);
+  GTimeSpan span = g_date_time_difference (today, day);
+
+  /* A call from a clock set ahead is still today's. */
+  if (span <= 0)
+    return 0;
+  return (int) ((span + G_TIME_SPAN_DAY / 2) / G_TIME_SPAN_DAY);
+}
+
+static char *
+format_day (GDateTime *time,
+            GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  int days = days_before (local, now);
+
+  if (days == 0)
+    return g_strdup (_("Today"));
+  if (days == 1)
+    return g_strdup (_("Yesterday"));
+  if (days < 7)
+    return g_date_time_format (local, "%A");
+  if (g_date_time_get_year (local) == g_date_time_get_year (now))
+    /* Translators: a section of the Recent list, a day this year, see
+     * g_date_time_format() */
+    return g_date_time_format (local, _("%B %-d"));
+  /* Translators: a section of the Recent list, a day in another year, see
+   * g_date_time_format() */
+  return g_date_time_format (local, _("%B %-d, %Y"));
+}
+
+static GDateTime *
+row_start_time (GtkListBoxRow *row)
+{
+  GtkWidget *child = gtk_list_box_row_get_child (row);
+  DtCallRecord *record = DT_IS_CALL_ROW (child) ? dt_call_row_get_record (DT_CALL_ROW (child))
+                                                 : NULL;
+
+  return record ? dt_call_record_get_start_time (record) : NULL;
+}
+
+/* A header above the first call of each day. */
+static void
+update_day_header (GtkListBoxRow *row,
+                   GtkListBoxRow *before,
+                   gpointer       user_data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GDateTime *start = row_start_time (row);
+  GDateTime *previous = before ? row_start_time (before) : NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *header;
+
+  if (start != NULL)
+    title = format_day (start, now);
+  if (previous != NULL && title != NULL)
+    {
+      g_autofree char *previous_title = format_day (previous, now);
+
+      if (g_str_equal (title, previous_title))
+        g_clear_pointer (&title, g_free);
+    }
+
+  if (title == NULL)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+
+  header = gtk_list_box_row_get_header (row);
+  if (GTK_IS_LABEL (header))
+    {
+      gtk_label_set_label (GTK_LABEL (header), title);
+      return;
+    }
+
+  header = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (header), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_widget_set_margin_top (header, 12);
+  gtk_widget_set_margin_bottom (header, 6);
+  gtk_widget_set_margin_start (header, 12);
+  gtk_widget_set_margin_end (header, 12);
+  gtk_list_box_row_set_header (row, header);
+}
+
+static void schedule_midnight (DtWindow *self);
+
+/* "Today" becomes "Yesterday" at midnight even if nothing is called. */
+static gboolean
+on_midnight (gpointer user_data)
+{
+  DtWindow *self = user_data;
+
+  self->midnight_id = 0;
+  gtk_list_box_invalidate_headers (self->recent_list);
+  schedule_midnight (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_midnight (DtWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
+                                                      g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now),
+                                                      0, 0, 0);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (today, 1);
+  GTimeSpan wait = g_date_time_difference (tomorrow, now);
+
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  self->midnight_id = g_timeout_add_seconds_full (G_PRIORITY_LOW,
+                                                  (guint) (wait / G_TIME_SPAN_SECOND) + 1,
+                                                  on_midnight, self, NULL);
+}
+
+/* The call with history id @id in the list shown, if it is still there. */
+static DtCallRecord *
+find_record (DtWindow *self,
+             gint64    id)
+{
+  guint n_items = self->recent ? g_list_model_get_n_items (self->recent) : 0;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(DtCallRecord) record = g_list_model_get_item (self->recent, i);
+
+      if (dt_call_record_get_id (record) == id)
+        return g_steal_pointer (&record);
+    }
+
+  return NULL;
+}
+
+/* win.call-back: the account the call used, if it is still there and on;
+ * else "" for the one Dialtone would choose, the default account first. */
+static void
+call_back_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DtWindow *self = DT_WINDOW (widget);
+  g_autoptr(DtCallRecord) record = find_record (self, g_variant_get_int64 (parameter));
+  const char *account_id;
+  DtAccount *account = NULL;
+
+  if (record == NULL || dt_call_record_get_peer_uri (record) == NULL)
+    return;
+
+  account_id = dt_call_record_get_account_id (record);
+  if (self->settings != NULL && account_id != NULL)
+    account = dt_settings_find_account (self->settings, account_id);
+  if (account == NULL || !dt_account_get_enabled (account))
+    account_id = "";
+
+  gtk_widget_activate_action (widget, "app.dial-from", "(ss)",
+                              dt_call_record_get_peer_uri (record), account_id);
+}
+
+static void reload (DtWindow *self);
+
+static void
+on_delete_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* On success the history's "changed" reloads the list; on failure the
+   * row taken away at once comes back. */
+  if (!dt_history_delete_finish (DT_HISTORY (object), result, &error))
+    {
+      g_warning ("Could not delete the call from the history: %s", error->message);
+      reload (self);
+    }
+}
+
+/* win.delete-call: the row goes at once, the database row in the
+ * background. */
+static void
+delete_call_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DtWindow *self = DT_WINDOW (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  guint n_items = self->recent ? g_list_model_get_n_items (self->recent) : 0;
+
+  if (self->history == NULL)
+    return;
+
+  for (guint i = 0; G_IS_LIST_STORE (self->recent) && i < n_items; i++)
+    {
+      g_autoptr(DtCallRecord) record = g_list_model_get_item (self->recent, i);
+
+      if (dt_call_record_get_id (record) == id)
+        {
+          g_list_store_remove (G_LIST_STORE (self->recent), i);
+          break;
+        }
+    }
+
+  dt_history_delete_async (self->history, id, NULL, on_delete_done, g_object_ref (self));
 }
 
 /* First run: nothing called yet and no account, so the window offers a
@@ -81,6 +308,8 @@ show_recent (DtWindow   *self,
     gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   else
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  gtk_list_box_set_header_func (self->recent_list, update_day_header, NULL, NULL);
+  schedule_midnight (self);
 }
 
 static void
@@ -266,6 +495,7 @@ dt_window_constructed (GObject *object)
 
   if (self->settings)
     {
+      dt_dial_pad_set_settings (self->dial_pad, self->settings);
       bind_window_state (self);
       g_signal_connect_object (dt_settings_get_accounts (self->settings), "items-changed",
                                G_CALLBACK (on_accounts_changed), self, 0);
@@ -280,6 +510,7 @@ dt_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), DT_TYPE_WINDOW);
   g_clear_object (&self->recent);
   g_clear_object (&self->history);
@@ -317,12 +548,15 @@ dt_window_class_init (DtWindowClass *klass)
   g_type_ensure (DT_TYPE_DIAL_PAD);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, DtWindow, dial_pad);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.clear-history", NULL,
                                    clear_history_action);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.call-back", "x", call_back_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-call", "x", delete_call_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
@@ -339,6 +573,8 @@ dt_window_init (DtWindow *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  gtk_list_box_set_header_func (self->recent_list, update_day_header, NULL, NULL);
+  schedule_midnight (self);
 }
 
 /**
@@ -394,6 +630,7 @@ dt_window_set_history (DtWindow  *self,
 
   if (history)
     g_signal_connect_object (history, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  dt_dial_pad_set_history (self->dial_pad, history);
 
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HISTORY]);
