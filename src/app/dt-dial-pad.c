@@ -634,7 +634,6 @@ dt_dial_pad_init (DtDialPad *self)
   self->suggestion_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->suggestion_list, GTK_SELECTION_SINGLE);
   gtk_list_box_set_activate_on_single_click (self->suggestion_list, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->suggestion_list), "boxed-list");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->suggestion_list),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Recent numbers and addresses"),
                                   -1);
