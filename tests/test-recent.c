@@ -484,6 +484,17 @@ test_recent_sections (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (find_descendant (missed, "title_label"), "error"));
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (missed),
                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Missed call");
+  /* Moving from row to row, a screen reader hears the day too. */
+  {
+    g_autoptr(GDateTime) start = g_date_time_to_local (dt_call_record_get_start_time (
+                                   dt_call_row_get_record (DT_CALL_ROW (missed))));
+    g_autofree char *time = g_date_time_format (start, "%H:%M");
+    g_autofree char *label = g_strdup_printf ("Missed call, %s, Missed call, Today %s",
+                                              calls[0].uri, time);
+
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (missed),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+  }
   {
     GtkWidget *answered = GTK_WIDGET (call_row (g_ptr_array_index (rows, 1)));
 

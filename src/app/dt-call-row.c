@@ -45,6 +45,29 @@ struct _DtCallRow
 
 G_DEFINE_FINAL_TYPE (DtCallRow, dt_call_row, GTK_TYPE_WIDGET)
 
+/* Calendar days from @time's day to @now's. Noon to noon, rounded, so a
+ * day of 23 or 25 hours around a clock change still counts as one. */
+static int
+days_before (GDateTime *time,
+             GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_time_get_year (local),
+                                                    g_date_time_get_month (local),
+                                                    g_date_time_get_day_of_month (local),
+                                                    12, 0, 0);
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
+                                                      g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now),
+                                                      12, 0, 0);
+  GTimeSpan span = g_date_time_difference (today, day);
+
+  /* A call from a clock set ahead is still today's. */
+  if (span <= 0)
+    return 0;
+  return (int) ((span + G_TIME_SPAN_DAY / 2) / G_TIME_SPAN_DAY);
+}
+
 static char *
 format_when (GDateTime *time)
 {
@@ -176,6 +199,8 @@ update (DtCallRow *self)
   const char *direction;
   gboolean missed;
   g_autofree char *when = NULL;
+  g_autofree char *day = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *accessible = NULL;
 
@@ -217,6 +242,8 @@ update (DtCallRow *self)
     subtitle = g_strdup (direction);
 
   when = format_when (dt_call_record_get_start_time (record));
+  now = g_date_time_new_now_local ();
+  day = dt_call_row_format_day (dt_call_record_get_start_time (record), now);
 
   gtk_image_set_from_icon_name (self->direction_icon, icon);
   gtk_label_set_label (self->title_label, name);
@@ -225,8 +252,9 @@ update (DtCallRow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), uri);
 
   /* Translators: read out for a row of the Recent list: direction, who,
-   * outcome or duration, and when */
-  accessible = g_strdup_printf (_("%s, %s, %s, %s"), direction, name, subtitle, when);
+   * outcome or duration, the day (its section, which a screen reader
+   * moving from row to row does not hear) and the time */
+  accessible = g_strdup_printf (_("%s, %s, %s, %s %s"), direction, name, subtitle, day, when);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
@@ -365,4 +393,40 @@ dt_call_row_set_record (DtCallRow    *self,
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RECORD]);
+}
+
+/**
+ * dt_call_row_format_day:
+ * @time: when a call started
+ * @now: the local time now
+ *
+ * Returns: (transfer full): the Recent list's section for @time: "Today",
+ *   "Yesterday", the weekday within the last week, else the date, with
+ *   the year if it is not this one
+ */
+char *
+dt_call_row_format_day (GDateTime *time,
+                        GDateTime *now)
+{
+  g_autoptr(GDateTime) local = NULL;
+  int days;
+
+  g_return_val_if_fail (time != NULL && now != NULL, NULL);
+
+  local = g_date_time_to_local (time);
+  days = days_before (local, now);
+
+  if (days == 0)
+    return g_strdup (_("Today"));
+  if (days == 1)
+    return g_strdup (_("Yesterday"));
+  if (days < 7)
+    return g_date_time_format (local, "%A");
+  if (g_date_time_get_year (local) == g_date_time_get_year (now))
+    /* Translators: a section of the Recent list, a day this year, see
+     * g_date_time_format() */
+    return g_date_time_format (local, _("%B %-d"));
+  /* Translators: a section of the Recent list, a day in another year, see
+   * g_date_time_format() */
+  return g_date_time_format (local, _("%B %-d, %Y"));
 }

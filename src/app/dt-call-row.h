@@ -15,4 +15,7 @@ DtCallRecord *dt_call_row_get_record (DtCallRow    *self);
 void          dt_call_row_set_record (DtCallRow    *self,
                                       DtCallRecord *record);
 
+char         *dt_call_row_format_day (GDateTime    *time,
+                                      GDateTime    *now);
+
 G_END_DECLS

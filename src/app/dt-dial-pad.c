@@ -619,6 +619,7 @@ static void
 dt_dial_pad_init (DtDialPad *self)
 {
   GtkEventController *keys;
+  GtkEventController *focus;
   GtkExpression *label;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -647,6 +648,11 @@ dt_dial_pad_init (DtDialPad *self)
   gtk_widget_set_focusable (GTK_WIDGET (self->suggestions), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->suggestions), "dt-dial-suggestions");
   gtk_widget_set_parent (GTK_WIDGET (self->suggestions), GTK_WIDGET (self));
+
+  /* Offers left open over another window would be in the way there. */
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (hide_suggestions), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->entry), focus);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

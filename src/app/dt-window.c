@@ -58,51 +58,6 @@ create_call_row (gpointer item,
   return g_object_new (DT_TYPE_CALL_ROW, "record", item, NULL);
 }
 
-/* Calendar days from @time's day to @now's. Noon to noon, rounded, so a
- * day of 23 or 25 hours around a clock change still counts as one. */
-static int
-days_before (GDateTime *time,
-             GDateTime *now)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
-  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_time_get_year (local),
-                                                    g_date_time_get_month (local),
-                                                    g_date_time_get_day_of_month (local),
-                                                    12, 0, 0);
-  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
-                                                      g_date_time_get_month (now),
-                                                      g_date_time_get_day_of_month (now),
-                                                      12, 0, 0);
-  GTimeSpan span = g_date_time_difference (today, day);
-
-  /* A call from a clock set ahead is still today's. */
-  if (span <= 0)
-    return 0;
-  return (int) ((span + G_TIME_SPAN_DAY / 2) / G_TIME_SPAN_DAY);
-}
-
-static char *
-format_day (GDateTime *time,
-            GDateTime *now)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
-  int days = days_before (local, now);
-
-  if (days == 0)
-    return g_strdup (_("Today"));
-  if (days == 1)
-    return g_strdup (_("Yesterday"));
-  if (days < 7)
-    return g_date_time_format (local, "%A");
-  if (g_date_time_get_year (local) == g_date_time_get_year (now))
-    /* Translators: a section of the Recent list, a day this year, see
-     * g_date_time_format() */
-    return g_date_time_format (local, _("%B %-d"));
-  /* Translators: a section of the Recent list, a day in another year, see
-   * g_date_time_format() */
-  return g_date_time_format (local, _("%B %-d, %Y"));
-}
-
 static GDateTime *
 row_start_time (GtkListBoxRow *row)
 {
@@ -126,10 +81,10 @@ update_day_header (GtkListBoxRow *row,
   GtkWidget *header;
 
   if (start != NULL)
-    title = format_day (start, now);
+    title = dt_call_row_format_day (start, now);
   if (previous != NULL && title != NULL)
     {
-      g_autofree char *previous_title = format_day (previous, now);
+      g_autofree char *previous_title = dt_call_row_format_day (previous, now);
 
       if (g_str_equal (title, previous_title))
         g_clear_pointer (&title, g_free);
@@ -161,15 +116,17 @@ update_day_header (GtkListBoxRow *row,
 }
 
 static void schedule_midnight (DtWindow *self);
+static void reload (DtWindow *self);
 
-/* "Today" becomes "Yesterday" at midnight even if nothing is called. */
+/* "Today" becomes "Yesterday" at midnight even if nothing is called: the
+ * rows, whose accessible labels name the day too, are made again. */
 static gboolean
 on_midnight (gpointer user_data)
 {
   DtWindow *self = user_data;
 
   self->midnight_id = 0;
-  gtk_list_box_invalidate_headers (self->recent_list);
+  reload (self);
   schedule_midnight (self);
   return G_SOURCE_REMOVE;
 }
@@ -233,8 +190,6 @@ call_back_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "app.dial-from", "(ss)",
                               dt_call_record_get_peer_uri (record), account_id);
 }
-
-static void reload (DtWindow *self);
 
 static void
 on_delete_done (GObject      *object,
