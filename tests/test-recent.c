@@ -934,6 +934,11 @@ test_dial_pad_accounts (Fixture       *fixture,
 
   g_assert_true (gtk_widget_get_visible (account_list));
   g_assert_true (adw_combo_row_get_selected_item (ADW_COMBO_ROW (account_row)) == work);
+  /* Until the person chooses, Call From follows the default. */
+  dt_settings_set_default_account (fixture->settings, home);
+  g_assert_true (adw_combo_row_get_selected_item (ADW_COMBO_ROW (account_row)) == home);
+  dt_settings_set_default_account (fixture->settings, work);
+  g_assert_true (adw_combo_row_get_selected_item (ADW_COMBO_ROW (account_row)) == work);
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (account_row))),
                     ==, 2);
   label = dt_account_dup_label (home);
@@ -959,10 +964,10 @@ test_dial_pad_accounts (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (fixture->dialled, 1), ==, "tel:+15550100");
   screenshot (fixture->window, "dial-pad-one-account.png");
 
-  /* On again: the choice is back, on the default. */
+  /* On again: the choice is back, and so is the person's account. */
   dt_account_set_enabled (home, TRUE);
   g_assert_true (gtk_widget_get_visible (account_list));
-  g_assert_true (adw_combo_row_get_selected_item (ADW_COMBO_ROW (account_row)) == work);
+  g_assert_true (adw_combo_row_get_selected_item (ADW_COMBO_ROW (account_row)) == home);
 }
 
 int

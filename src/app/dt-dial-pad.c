@@ -45,7 +45,9 @@ struct _DtDialPad
   DtSettings   *settings;
   GListStore   *accounts;
   GCancellable *suggest_cancellable;
+  char         *chosen_account_id;
   gboolean      filling;
+  gboolean      updating_accounts;
 
   GtkListBox   *account_list;
   AdwComboRow  *account_row;
@@ -108,20 +110,16 @@ select_account (DtDialPad  *self,
 }
 
 /* Call From lists the accounts that are on, and shows only when there are
- * two or more. The choice made stays while its account does; otherwise it
- * is the default account. */
+ * two or more. The person's choice stays while its account is there;
+ * otherwise, and until they choose, it is the default account. */
 static void
 update_accounts (DtDialPad *self)
 {
-  g_autofree char *kept = NULL;
   GListModel *all;
   DtAccount *account;
   guint n_items;
 
-  account = adw_combo_row_get_selected_item (self->account_row);
-  if (account != NULL)
-    kept = g_strdup (dt_account_get_id (account));
-
+  self->updating_accounts = TRUE;
   g_list_store_remove_all (self->accounts);
   all = self->settings != NULL ? dt_settings_get_accounts (self->settings) : NULL;
   n_items = all != NULL ? g_list_model_get_n_items (all) : 0;
@@ -138,7 +136,20 @@ update_accounts (DtDialPad *self)
 
   account = self->settings != NULL ? dt_settings_get_default_account (self->settings) : NULL;
   select_account (self, account != NULL ? dt_account_get_id (account) : NULL);
-  select_account (self, kept);
+  select_account (self, self->chosen_account_id);
+  self->updating_accounts = FALSE;
+}
+
+static void
+on_account_selected (DtDialPad *self)
+{
+  DtAccount *account = adw_combo_row_get_selected_item (self->account_row);
+
+  if (self->updating_accounts || account == NULL)
+    return;
+
+  g_free (self->chosen_account_id);
+  self->chosen_account_id = g_strdup (dt_account_get_id (account));
 }
 
 static void
@@ -546,6 +557,7 @@ dt_dial_pad_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->history);
   g_clear_object (&self->accounts);
+  g_clear_pointer (&self->chosen_account_id, g_free);
 
   G_OBJECT_CLASS (dt_dial_pad_parent_class)->dispose (object);
 }
@@ -630,6 +642,8 @@ dt_dial_pad_init (DtDialPad *self)
   adw_combo_row_set_expression (self->account_row, label);
   gtk_expression_unref (label);
   adw_combo_row_set_model (self->account_row, G_LIST_MODEL (self->accounts));
+  g_signal_connect_swapped (self->account_row, "notify::selected",
+                            G_CALLBACK (on_account_selected), self);
 
   /* The popover never takes the focus: typing goes on in the entry. */
   self->suggestion_list = GTK_LIST_BOX (gtk_list_box_new ());
