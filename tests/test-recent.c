@@ -404,8 +404,22 @@ visible_page (DtWindow *window)
 /* The whole screen, cut to the window at the top left where Xvfb, with no
  * window manager, puts it; popovers included. */
 static void
+screenshot_with_margin (DtWindow   *window,
+                        const char *name,
+                        int         margin);
+
+static void
 screenshot (DtWindow   *window,
             const char *name)
+{
+  screenshot_with_margin (window, name, 0);
+}
+
+/* @margin more on the right, for a popover that reaches past the window. */
+static void
+screenshot_with_margin (DtWindow   *window,
+                        const char *name,
+                        int         margin)
 {
   const char *artifacts = g_getenv ("DT_TEST_ARTIFACTS");
   g_autofree char *path = NULL;
@@ -421,7 +435,8 @@ screenshot (DtWindow   *window,
   path = g_build_filename (artifacts, name, NULL);
   surface = gtk_native_get_surface (GTK_NATIVE (window));
   command = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage '%s'",
-                             gdk_surface_get_width (surface), gdk_surface_get_height (surface),
+                             gdk_surface_get_width (surface) + margin,
+                             gdk_surface_get_height (surface),
                              path);
   if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error))
     {
@@ -631,7 +646,9 @@ test_recent_delete (Fixture       *fixture,
   g_autoptr(GVariant) target = NULL;
   g_autoptr(GListModel) shown = NULL;
   g_autofree char *action = NULL;
+  g_autofree char *label = NULL;
   GtkWidget *row;
+  GtkWidget *popover;
   GMenuModel *menu;
   gint64 id;
 
@@ -640,10 +657,21 @@ test_recent_delete (Fixture       *fixture,
   row = GTK_WIDGET (call_row (g_ptr_array_index (rows, 2)));
   id = dt_call_record_get_id (dt_call_row_get_record (DT_CALL_ROW (row)));
 
-  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (find_descendant (row,
-                                                                           "menu_button")));
+  /* More opens the window's call menu, at this row, naming this call. */
+  g_signal_emit_by_name (find_descendant (row, "menu_button"), "clicked");
+  popover = NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->window));
+       child != NULL && popover == NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
   g_assert_nonnull (menu);
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s",
+                                                  &label));
+  g_assert_cmpstr (label, ==, "_Delete Call");
   g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s",
                                                   &action));
   g_assert_cmpstr (action, ==, "win.delete-call");
@@ -651,9 +679,11 @@ test_recent_delete (Fixture       *fixture,
                                                   G_VARIANT_TYPE_INT64);
   g_assert_nonnull (target);
   g_assert_cmpint (g_variant_get_int64 (target), ==, id);
+  screenshot_with_margin (fixture->window, "recent-row-menu.png", 120);
 
-  /* What the menu item does when chosen. */
-  g_assert_true (gtk_widget_activate_action_variant (row, action, target));
+  /* What the menu item does when chosen; the menu closes. */
+  g_assert_true (gtk_widget_activate_action_variant (popover, action, target));
+  g_assert_false (gtk_widget_get_visible (popover));
   /* The row goes at once… */
   g_assert_cmpuint (g_list_model_get_n_items (dt_window_get_recent (fixture->window)), ==,
                     G_N_ELEMENTS (calls) - 1);
@@ -691,6 +721,7 @@ test_recent_search_and_clear (Fixture       *fixture,
   GListModel *toplevels;
 
   show_window (fixture, 480);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL));
   search_entry = find_descendant (GTK_WIDGET (fixture->window), "search_entry");
   gtk_editable_set_text (GTK_EDITABLE (search_entry), "alice");
   /* Alice today and five days ago. */

@@ -16,9 +16,11 @@
  * Call Back and a menu to delete it. The day is the list's section header,
  * so the row itself shows only the time of day.
  *
- * The buttons activate the window's "win.call-back" and "win.delete-call"
+ * The buttons activate the window's "win.call-back" and "win.call-menu"
  * with the record's history id: the window knows the accounts and the
- * history, the row only what it shows.
+ * history, the row only what it shows. The menu is the window's, one for
+ * every row, so reading the list again never pulls it away from under the
+ * pointer.
  */
 
 enum {
@@ -40,7 +42,7 @@ struct _DtCallRow
   GtkLabel     *subtitle_label;
   GtkLabel     *time_label;
   GtkButton    *call_back_button;
-  GtkMenuButton *menu_button;
+  GtkButton    *menu_button;
 };
 
 G_DEFINE_FINAL_TYPE (DtCallRow, dt_call_row, GTK_TYPE_WIDGET)
@@ -148,33 +150,29 @@ set_css_class (GtkWidget  *widget,
     gtk_widget_remove_css_class (widget, css_class);
 }
 
-/* The targets carry the history id rather than the record, so a menu
- * left open across a reload still names the right call. */
+/* The targets carry the history id rather than the record, so an action
+ * still names the right call after the list is read again. */
 static void
 update_actions (DtCallRow *self,
                 gboolean   can_call_back)
 {
-  gint64 id = dt_call_record_get_id (self->record);
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenuItem) delete_item = NULL;
+  GVariant *id = g_variant_new_int64 (dt_call_record_get_id (self->record));
 
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->call_back_button),
-                                          g_variant_new_int64 (id));
+  g_variant_ref_sink (id);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->call_back_button), id);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->menu_button), id);
+  g_variant_unref (id);
   gtk_widget_set_visible (GTK_WIDGET (self->call_back_button), can_call_back);
-
-  delete_item = g_menu_item_new (_("_Delete Call"), NULL);
-  g_menu_item_set_action_and_target_value (delete_item, "win.delete-call",
-                                           g_variant_new_int64 (id));
-  g_menu_append_item (menu, delete_item);
-  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
 }
 
 /* Right click, or a long press on a touch screen, opens the row's menu
- * where the pointer is, as the menu button does. */
+ * as its More button does. */
 static void
 on_context_menu (DtCallRow *self)
 {
-  gtk_menu_button_popup (self->menu_button);
+  if (self->record != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.call-menu", "x",
+                                dt_call_record_get_id (self->record));
 }
 
 static void
@@ -429,4 +427,17 @@ dt_call_row_format_day (GDateTime *time,
   /* Translators: a section of the Recent list, a day in another year, see
    * g_date_time_format() */
   return g_date_time_format (local, _("%B %-d, %Y"));
+}
+
+/**
+ * dt_call_row_get_menu_button:
+ *
+ * Returns: (transfer none): the row's More button, where its menu points
+ */
+GtkWidget *
+dt_call_row_get_menu_button (DtCallRow *self)
+{
+  g_return_val_if_fail (DT_IS_CALL_ROW (self), NULL);
+
+  return GTK_WIDGET (self->menu_button);
 }

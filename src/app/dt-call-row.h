@@ -15,6 +15,8 @@ DtCallRecord *dt_call_row_get_record (DtCallRow    *self);
 void          dt_call_row_set_record (DtCallRow    *self,
                                       DtCallRecord *record);
 
+GtkWidget    *dt_call_row_get_menu_button (DtCallRow *self);
+
 char         *dt_call_row_format_day (GDateTime    *time,
                                       GDateTime    *now);
 

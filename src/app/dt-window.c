@@ -47,6 +47,8 @@ struct _DtWindow
   GtkStack             *content_stack;
   GtkListBox           *recent_list;
   DtDialPad            *dial_pad;
+  GtkPopover           *call_menu;
+  DtCallRow            *call_menu_row;
 };
 
 G_DEFINE_FINAL_TYPE (DtWindow, dt_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -191,6 +193,80 @@ call_back_action (GtkWidget  *widget,
                               dt_call_record_get_peer_uri (record), account_id);
 }
 
+static DtCallRow *
+find_row (DtWindow *self,
+          gint64    id)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->recent_list, i)) != NULL; i++)
+    {
+      GtkWidget *child = gtk_list_box_row_get_child (row);
+      DtCallRecord *record = DT_IS_CALL_ROW (child) ? dt_call_row_get_record (DT_CALL_ROW (child))
+                                                     : NULL;
+
+      if (record != NULL && dt_call_record_get_id (record) == id)
+        return DT_CALL_ROW (child);
+    }
+
+  return NULL;
+}
+
+/* The one call menu points at the More button of the row it is for. */
+static void
+place_call_menu (DtWindow *self)
+{
+  DtCallRow *row = self->call_menu_row;
+  graphene_rect_t bounds;
+
+  if (row == NULL
+      || !gtk_widget_compute_bounds (dt_call_row_get_menu_button (row), GTK_WIDGET (self),
+                                     &bounds))
+    return;
+
+  gtk_popover_set_pointing_to (self->call_menu,
+                               &(GdkRectangle) {
+                                 (int) bounds.origin.x, (int) bounds.origin.y,
+                                 (int) bounds.size.width, (int) bounds.size.height,
+                               });
+}
+
+static void
+on_call_menu_closed (DtWindow *self)
+{
+  g_clear_weak_pointer (&self->call_menu_row);
+}
+
+/* win.call-menu: the menu of one call, from its More button, a right
+ * click or a long press. */
+static void
+call_menu_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DtWindow *self = DT_WINDOW (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  DtCallRow *row = find_row (self, id);
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) delete_item = NULL;
+
+  if (row == NULL)
+    return;
+
+  menu = g_menu_new ();
+  delete_item = g_menu_item_new (_("_Delete Call"), NULL);
+  g_menu_item_set_action_and_target_value (delete_item, "win.delete-call",
+                                           g_variant_new_int64 (id));
+  g_menu_append_item (menu, delete_item);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->call_menu), G_MENU_MODEL (menu));
+
+  /* Not held: reading the list again closes the menu, and a row that goes
+   * all the same leaves the menu where it was. */
+  g_set_weak_pointer (&self->call_menu_row, row);
+  place_call_menu (self);
+  gtk_popover_popup (self->call_menu);
+}
+
 static void
 on_delete_done (GObject      *object,
                 GAsyncResult *result,
@@ -222,6 +298,7 @@ delete_call_action (GtkWidget  *widget,
   if (self->history == NULL)
     return;
 
+  gtk_popover_popdown (self->call_menu);
   for (guint i = 0; G_IS_LIST_STORE (self->recent) && i < n_items; i++)
     {
       g_autoptr(DtCallRecord) record = g_list_model_get_item (self->recent, i);
@@ -252,6 +329,9 @@ show_recent (DtWindow   *self,
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   guint n_items = recent ? g_list_model_get_n_items (recent) : 0;
 
+  /* Its row is about to go. */
+  if (self->call_menu != NULL)
+    gtk_popover_popdown (self->call_menu);
   g_set_object (&self->recent, recent);
   gtk_list_box_bind_model (self->recent_list, recent, create_call_row, NULL, NULL);
 
@@ -263,8 +343,6 @@ show_recent (DtWindow   *self,
     gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   else
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
-  gtk_list_box_set_header_func (self->recent_list, update_day_header, NULL, NULL);
-  schedule_midnight (self);
 }
 
 static void
@@ -466,12 +544,32 @@ dt_window_dispose (GObject *object)
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
   g_clear_handle_id (&self->midnight_id, g_source_remove);
+  g_clear_weak_pointer (&self->call_menu_row);
+  g_clear_pointer ((GtkWidget **) &self->call_menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), DT_TYPE_WINDOW);
   g_clear_object (&self->recent);
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dt_window_parent_class)->dispose (object);
+}
+
+/* The call menu follows its row when the window is laid out again. */
+static void
+dt_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  DtWindow *self = DT_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (dt_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (self->call_menu != NULL && gtk_widget_get_visible (GTK_WIDGET (self->call_menu)))
+    {
+      place_call_menu (self);
+      gtk_popover_present (self->call_menu);
+    }
 }
 
 static void
@@ -484,6 +582,7 @@ dt_window_class_init (DtWindowClass *klass)
   object_class->set_property = dt_window_set_property;
   object_class->constructed = dt_window_constructed;
   object_class->dispose = dt_window_dispose;
+  widget_class->size_allocate = dt_window_size_allocate;
 
   props[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
@@ -511,6 +610,7 @@ dt_window_class_init (DtWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.call-back", "x", call_back_action);
+  gtk_widget_class_install_action (widget_class, "win.call-menu", "x", call_menu_action);
   gtk_widget_class_install_action (widget_class, "win.delete-call", "x", delete_call_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
@@ -529,6 +629,10 @@ dt_window_init (DtWindow *self)
 
   gtk_stack_set_visible_child_name (self->content_stack, "empty");
   gtk_list_box_set_header_func (self->recent_list, update_day_header, NULL, NULL);
+
+  self->call_menu = GTK_POPOVER (gtk_popover_menu_new_from_model (NULL));
+  gtk_widget_set_parent (GTK_WIDGET (self->call_menu), GTK_WIDGET (self));
+  g_signal_connect_swapped (self->call_menu, "closed", G_CALLBACK (on_call_menu_closed), self);
   schedule_midnight (self);
 }
 
