@@ -267,6 +267,28 @@ call_menu_action (GtkWidget  *widget,
   gtk_popover_popup (self->call_menu);
 }
 
+/* Shift+F10 or the Menu key on a focused row opens its menu, as a right
+ * click does. */
+static gboolean
+focused_call_menu (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+  GtkWidget *row = NULL;
+  DtCallRecord *record;
+
+  if (GTK_IS_LIST_BOX_ROW (focus))
+    row = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (focus));
+  else if (focus != NULL)
+    row = gtk_widget_get_ancestor (focus, DT_TYPE_CALL_ROW);
+  if (!DT_IS_CALL_ROW (row) || (record = dt_call_row_get_record (DT_CALL_ROW (row))) == NULL)
+    return FALSE;
+
+  return gtk_widget_activate_action (widget, "win.call-menu", "x",
+                                     dt_call_record_get_id (record));
+}
+
 static void
 on_delete_done (GObject      *object,
                 GAsyncResult *result,
@@ -617,6 +639,9 @@ dt_window_class_init (DtWindowClass *klass)
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
+                                focused_call_menu, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, focused_call_menu, NULL);
 }
 
 static void
