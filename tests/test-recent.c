@@ -887,7 +887,8 @@ test_dial_pad_suggestions (Fixture       *fixture,
   g_assert_nonnull (popover);
   gtk_widget_grab_focus (entry);
 
-  /* Each keystroke asks again; an answer to an earlier one never shows. */
+  /* Each keystroke asks again, and what shows once the history has
+   * answered everything is the answer for the last text. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "b");
   gtk_editable_set_text (GTK_EDITABLE (entry), "al");
   gtk_editable_set_text (GTK_EDITABLE (entry), "ali");
