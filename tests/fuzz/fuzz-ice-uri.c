@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dt-ice-uri.h"
+#include "dt-turn-client.h"
 
 #define FUZZ_CHECK(cond, text) \
   G_STMT_START { \
