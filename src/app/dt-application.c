@@ -735,6 +735,26 @@ dial_action (GSimpleAction *action,
                                 self->cancellable, on_dialled, NULL);
 }
 
+/* app.dial-from, (account id, address): a call that must leave from one
+ * account, such as the Accounts dialog's Call Voicemail, whose mailbox
+ * knows the caller by it. */
+static void
+dial_from_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  const char *id;
+  const char *uri;
+  DtAccount *account;
+
+  g_variant_get (parameter, "(&s&s)", &id, &uri);
+  account = dt_settings_find_account (self->settings, id);
+  if (self->manager == NULL || account == NULL)
+    return;
+  dt_call_manager_dial_async (self->manager, uri, account, self->cancellable, on_dialled, NULL);
+}
+
 /* app.test-call, the welcome page's Try a Test Call: the same call as
  * --demo; the test server, once started, serves the next ones too. */
 static void
@@ -839,6 +859,7 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "test-call", test_call_action, NULL, NULL, NULL, { 0 } },
   { "dial", dial_action, "s", NULL, NULL, { 0 } },
+  { "dial-from", dial_from_action, "(ss)", NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
