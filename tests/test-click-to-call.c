@@ -631,8 +631,6 @@ test_activation_from_cold (void)
   const char *links[] = { t.link, NULL };
   g_autoptr(GVariant) calls = NULL;
   g_autofree char *id = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) cli = NULL;
   const char *peer, *state;
 
   g_assert_cmpuint (count_events ("call-started"), ==, 0);

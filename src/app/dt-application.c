@@ -457,13 +457,14 @@ on_demo_dialled (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(DtApplication) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(DtCall) call = NULL;
 
   call = dt_call_manager_dial_finish (DT_CALL_MANAGER (source), result, &error);
   if (call == NULL)
     g_warning ("The test call could not be placed: %s", error->message);
+  /* The application was kept for as long as the call was being placed. */
+  g_object_unref (user_data);
 }
 
 /* The helper's echo extension sends back what it hears. */
