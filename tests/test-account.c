@@ -5,6 +5,7 @@
 
 #include "dt-account.h"
 #include "dt-core-enums.h"
+#include "dt-ice-server.h"
 
 static void
 count_notify (GObject    *object,
@@ -138,6 +139,97 @@ test_account_voicemail (void)
   g_assert_cmpuint (n_notified, ==, 6);
 }
 
+/* The servers come back grouped as WebRTC groups them: STUN without
+ * credentials, TURN with the user name and the password given. */
+static void
+test_account_ice_servers (void)
+{
+  g_autoptr(DtAccount) account = dt_account_new (NULL, "sip");
+  const char *stun[] = { "stun:stun.example.org", "stuns:[2001:db8::1]:443", NULL };
+  const char *turn[] = { "turn:turn.example.org?transport=udp", NULL };
+  g_autoptr(GPtrArray) servers = NULL;
+  guint n_notified = 0;
+  DtIceServer *server;
+
+  g_assert_cmpuint (g_strv_length ((char **) dt_account_get_stun_servers (account)), ==, 0);
+  g_assert_cmpuint (g_strv_length ((char **) dt_account_get_turn_servers (account)), ==, 0);
+  servers = dt_account_dup_ice_servers (account, "unused");
+  g_assert_cmpuint (servers->len, ==, 0);
+  g_clear_pointer (&servers, g_ptr_array_unref);
+
+  g_signal_connect (account, "notify", G_CALLBACK (count_notify), &n_notified);
+  dt_account_set_stun_servers (account, stun);
+  dt_account_set_turn_servers (account, turn);
+  dt_account_set_turn_username (account, "alice");
+  g_assert_cmpuint (n_notified, ==, 3);
+  /* The same lists again say nothing; NULL is the empty list. */
+  dt_account_set_stun_servers (account, stun);
+  g_assert_cmpuint (n_notified, ==, 3);
+  g_assert_cmpstrv (dt_account_get_stun_servers (account), stun);
+  g_assert_cmpstrv (dt_account_get_turn_servers (account), turn);
+
+  servers = dt_account_dup_ice_servers (account, "relay-secret");
+  g_assert_cmpuint (servers->len, ==, 2);
+  server = g_ptr_array_index (servers, 0);
+  g_assert_cmpstrv (dt_ice_server_get_uris (server), stun);
+  g_assert_null (dt_ice_server_get_username (server));
+  g_assert_null (dt_ice_server_get_credential (server));
+  server = g_ptr_array_index (servers, 1);
+  g_assert_cmpstrv (dt_ice_server_get_uris (server), turn);
+  g_assert_cmpstr (dt_ice_server_get_username (server), ==, "alice");
+  g_assert_cmpstr (dt_ice_server_get_credential (server), ==, "relay-secret");
+  g_clear_pointer (&servers, g_ptr_array_unref);
+
+  dt_account_set_stun_servers (account, NULL);
+  g_assert_cmpuint (n_notified, ==, 4);
+  g_assert_nonnull (dt_account_get_stun_servers (account));
+  servers = dt_account_dup_ice_servers (account, NULL);
+  g_assert_cmpuint (servers->len, ==, 1);
+  g_assert_null (dt_ice_server_get_credential (g_ptr_array_index (servers, 0)));
+}
+
+/* A STUN-only account asks the Secret Service nothing: the lookup ends
+ * without a bus, as this test has none. */
+static void
+on_servers_looked_up (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_account_ice_servers_lookup (void)
+{
+  g_autoptr(DtAccount) account = dt_account_new (NULL, "sip");
+  const char *stun[] = { "stun:stun.example.org", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dt_account_set_stun_servers (account, stun);
+  dt_account_lookup_ice_servers_async (account, NULL, on_servers_looked_up, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  servers = dt_account_lookup_ice_servers_finish (account, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (servers->len, ==, 1);
+}
+
+static void
+test_account_voicemail_uri (void)
+{
+  g_autoptr(DtAccount) account = dt_account_new (NULL, "sip");
+  guint n_notified = 0;
+
+  g_assert_null (dt_account_get_voicemail_uri (account));
+  g_signal_connect (account, "notify::voicemail-uri", G_CALLBACK (count_notify), &n_notified);
+  dt_account_set_voicemail_uri (account, "sip:*97@example.com");
+  dt_account_set_voicemail_uri (account, "sip:*97@example.com");
+  g_assert_cmpstr (dt_account_get_voicemail_uri (account), ==, "sip:*97@example.com");
+  g_assert_cmpuint (n_notified, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -148,6 +240,9 @@ main (int   argc,
   g_test_add_func ("/account/state", test_account_state);
   g_test_add_func ("/account/label", test_account_label);
   g_test_add_func ("/account/voicemail", test_account_voicemail);
+  g_test_add_func ("/account/voicemail-uri", test_account_voicemail_uri);
+  g_test_add_func ("/account/ice-servers", test_account_ice_servers);
+  g_test_add_func ("/account/ice-servers-lookup", test_account_ice_servers_lookup);
 
   return g_test_run ();
 }

@@ -10,7 +10,14 @@
  * - adds alice's account and sees its row say Online, with the password in
  *   the Secret Service and nowhere in the settings;
  * - edits it to a wrong password and sees the row say why it failed;
- * - removes it, after the confirmation, and sees its password gone.
+ * - removes it, after the confirmation, and sees its password gone;
+ * - adds bob's account with a voicemail number and STUN and TURN servers,
+ *   sees a malformed server URI refused under its field with Save off,
+ *   finds the servers in the settings and the TURN password only in the
+ *   Secret Service;
+ * - sees bob's row count the voicemails the helper reports (RFC 3842) and
+ *   its Call Voicemail button dial the mailbox from bob's account, and
+ *   both go when the mailbox is empty.
  *
  * The dialog, the editor and the confirmation are saved as screenshots in
  * the artefacts folder, at 360 px wide, the narrowest GNOME supports.
@@ -26,6 +33,7 @@
 #include "dt-account-editor.h"
 #include "dt-account-row.h"
 #include "dt-accounts-dialog.h"
+#include "dt-ice-servers-editor.h"
 #include "dt-call-manager.h"
 #include "dt-secrets.h"
 #include "dt-sip-backend.h"
@@ -42,6 +50,7 @@ static struct
   DtBackendRegistry *registry;
   DtCallManager     *manager;
   DtAccountsDialog  *dialog;
+  GVariant          *dialled;   /* what app.dial-from was last given */
 } t;
 
 /* --- looking at the widgets --------------------------------------------- */
@@ -210,13 +219,20 @@ on_looked_up (GObject      *source,
 
 /* What the Secret Service holds for @id now. */
 static char *
-lookup_password (const char *id)
+lookup_secret (const char   *id,
+               DtSecretKind  kind)
 {
   Lookup lookup = { FALSE, NULL };
 
-  dt_secret_lookup_async (id, DT_SECRET_PASSWORD, NULL, on_looked_up, &lookup);
+  dt_secret_lookup_async (id, kind, NULL, on_looked_up, &lookup);
   wait_until (dt_test_flag_set, &lookup.done, "the Secret Service");
   return lookup.secret;
+}
+
+static char *
+lookup_password (const char *id)
+{
+  return lookup_secret (id, DT_SECRET_PASSWORD);
 }
 
 /* How many items the Secret Service holds for @id, whatever their kind. */
@@ -488,6 +504,236 @@ test_accounts_add_edit_remove (void)
   save_screenshot (GTK_WIDGET (t.dialog), "accounts-removed.png");
 }
 
+/* --- voicemail, STUN and TURN ------------------------------------------- */
+
+/* The application's dial path, as the dialog reaches it: this stand-in
+ * records what Call Voicemail asks for instead of dialling. */
+static void
+on_dial_from (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  g_clear_pointer (&t.dialled, g_variant_unref);
+  t.dialled = g_variant_ref (parameter);
+}
+
+static GtkWidget *
+ice_child (const char *name)
+{
+  GtkWidget *child = find_descendant (editor_child ("ice_servers"), name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+/* The Remove button of the server row for @uri, or NULL. */
+static GtkWidget *
+find_remove_button (GtkWidget  *widget,
+                    const char *uri)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child)
+          && g_strcmp0 (g_object_get_data (G_OBJECT (child), "dt-server"), uri) == 0)
+        return child;
+      found = find_remove_button (child, uri);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Scrolls the editor's page so that @widget is at the top, for a
+ * screenshot of what lies below the fold at 640 px. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  double x, y;
+
+  g_assert_nonnull (scrolled);
+  /* The viewport keeps the focus in sight: it goes to @widget first. */
+  gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (gtk_widget_translate_coordinates (widget, scrolled, 0, 0, &x, &y));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - 12);
+}
+
+static gboolean
+save_enabled (void)
+{
+  return gtk_widget_is_sensitive (editor_child ("save_button"));
+}
+
+static void
+type_server (const char *uri)
+{
+  gtk_editable_set_text (GTK_EDITABLE (ice_child ("add_row")), uri);
+}
+
+static gboolean
+row_counts_voicemails (gpointer data)
+{
+  return row_state () && strstr (row_state (), data) != NULL;
+}
+
+static gboolean
+voicemail_button_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static void
+test_accounts_voicemail_and_servers (void)
+{
+  g_autofree char *server = g_strdup_printf ("sip:127.0.0.1:%u", t.helper->port);
+  g_autoptr(GSimpleActionGroup) app = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) dial_from = g_simple_action_new ("dial-from",
+                                                            G_VARIANT_TYPE ("(ss)"));
+  const char *want_stun[] = { "stun:stun.example.org", NULL };
+  const char *want_turn[] = { "turn:[2001:db8::1]?transport=tcp", "turns:turn.example.org",
+                              NULL };
+  g_autofree char *keyfile = NULL;
+  g_autofree char *secret = NULL;
+  const char *error_text;
+  GtkWidget *error_label;
+  GtkWidget *button;
+  DtAccountRow *row;
+  DtAccount *bob;
+  const char *id;
+  const char *uri;
+
+  g_signal_connect (dial_from, "activate", G_CALLBACK (on_dial_from), NULL);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (dial_from));
+  gtk_widget_insert_action_group (GTK_WIDGET (t.dialog), "app", G_ACTION_GROUP (app));
+  g_assert_null (first_row ());
+
+  open_new_editor ();
+  gtk_editable_set_text (GTK_EDITABLE (editor_child ("identity_row")), "sip:bob@127.0.0.1");
+  gtk_editable_set_text (GTK_EDITABLE (editor_child ("password_row")), "bobpw");
+  gtk_editable_set_text (GTK_EDITABLE (editor_child ("server_row")), server);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (editor_child ("transport_row")), DT_TRANSPORT_UDP);
+
+  /* The voicemail number is checked as the dial pad checks numbers. */
+  gtk_editable_set_text (GTK_EDITABLE (editor_child ("voicemail_row")), "sip:");
+  g_assert_true (gtk_widget_get_visible (editor_child ("voicemail_error")));
+  g_assert_false (save_enabled ());
+  gtk_editable_set_text (GTK_EDITABLE (editor_child ("voicemail_row")), "*97");
+  g_assert_false (gtk_widget_get_visible (editor_child ("voicemail_error")));
+  g_assert_true (save_enabled ());
+
+  /* No TURN server yet: no TURN user name or password to ask for. */
+  g_assert_false (gtk_widget_get_visible (ice_child ("credentials_list")));
+
+  /* A malformed URI: the parser's error under the field, Save off. */
+  error_label = ice_child ("add_error");
+  type_server ("turn:[2001:db8::1");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  error_text = gtk_label_get_label (GTK_LABEL (error_label));
+  g_test_message ("server error: %s", error_text);
+  g_assert_nonnull (strstr (error_text, "IPv6"));
+  g_assert_true (gtk_widget_has_css_class (ice_child ("add_row"), "error"));
+  g_assert_false (gtk_widget_is_sensitive (ice_child ("add_button")));
+  g_assert_false (save_enabled ());
+  scroll_to (editor_child ("ice_servers"));
+  save_screenshot (GTK_WIDGET (t.dialog), "accounts-editor-servers-invalid.png");
+  type_server ("stun:stun.example.org?transport=udp");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error_label)), "RFC 7064"));
+  g_assert_false (save_enabled ());
+
+  /* Added with the button, with Enter, and once more to be removed. */
+  type_server ("STUN:stun.example.org");
+  g_assert_false (gtk_widget_get_visible (error_label));
+  g_assert_true (save_enabled ());
+  g_signal_emit_by_name (ice_child ("add_button"), "clicked");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ice_child ("add_row"))), ==, "");
+  type_server ("stun:stun.example.org");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (error_label)), "already"));
+  g_assert_false (save_enabled ());
+  type_server ("turn:[2001:DB8:0::1]?transport=TCP");
+  g_signal_emit_by_name (ice_child ("add_row"), "entry-activated");
+  type_server ("stun:old.example.org:3479");
+  g_signal_emit_by_name (ice_child ("add_button"), "clicked");
+  button = find_remove_button (ice_child ("server_list"), "stun:old.example.org:3479");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_null (find_remove_button (ice_child ("server_list"), "stun:old.example.org:3479"));
+
+  /* A TURN server brings its user name and password; the last URI is
+   * left in the field, and Save keeps it. */
+  g_assert_true (gtk_widget_get_visible (ice_child ("credentials_list")));
+  gtk_editable_set_text (GTK_EDITABLE (ice_child ("username_row")), "bob-relay");
+  gtk_editable_set_text (GTK_EDITABLE (ice_child ("password_row")), "relay-secret");
+  type_server ("turns:turn.example.org");
+  g_assert_true (save_enabled ());
+  scroll_to (editor_child ("ice_servers"));
+  save_screenshot (GTK_WIDGET (t.dialog), "accounts-editor-servers.png");
+  click_save ();
+
+  row = first_row ();
+  g_assert_nonnull (row);
+  bob = dt_account_row_get_account (row);
+  g_assert_cmpstrv (dt_account_get_stun_servers (bob), want_stun);
+  g_assert_cmpstrv (dt_account_get_turn_servers (bob), want_turn);
+  g_assert_cmpstr (dt_account_get_turn_username (bob), ==, "bob-relay");
+  g_assert_cmpstr (dt_account_get_voicemail_uri (bob), ==, "tel:*97");
+
+  /* The servers are settings; the TURN password is a secret, only there. */
+  keyfile = read_keyfile ();
+  g_assert_nonnull (strstr (keyfile, "stun:stun.example.org"));
+  g_assert_nonnull (strstr (keyfile, "turns:turn.example.org"));
+  g_assert_nonnull (strstr (keyfile, "bob-relay"));
+  g_assert_null (strstr (keyfile, "relay-secret"));
+  g_assert_null (strstr (keyfile, "bobpw"));
+  secret = lookup_secret (dt_account_get_id (bob), DT_SECRET_TURN_PASSWORD);
+  g_assert_cmpstr (secret, ==, "relay-secret");
+  g_clear_pointer (&secret, g_free);
+  secret = lookup_password (dt_account_get_id (bob));
+  g_assert_cmpstr (secret, ==, "bobpw");
+  g_assert_cmpuint (count_items (dt_account_get_id (bob)), ==, 2);
+
+  /* Bob registers and subscribes to his mailbox, where the helper holds
+   * two new messages: the row counts them and offers the call. */
+  wait_until (row_counts_voicemails, (gpointer) "2 new voicemails",
+              "the row to count bob's voicemails");
+  g_assert_true (g_str_has_prefix (row_state (), "Online"));
+  button = find_descendant (GTK_WIDGET (row), "voicemail_button");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  save_screenshot (GTK_WIDGET (t.dialog), "accounts-voicemail.png");
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (t.dialled);
+  g_variant_get (t.dialled, "(&s&s)", &uri, &id);
+  g_assert_cmpstr (id, ==, dt_account_get_id (bob));
+  g_assert_cmpstr (uri, ==, "tel:*97");
+
+  /* The editor shows what was saved, the TURN password read back. */
+  open_row (row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor_child ("voicemail_row"))), ==,
+                   "tel:*97");
+  g_assert_nonnull (find_remove_button (ice_child ("server_list"), "turns:turn.example.org"));
+  wait_until (editor_text_is, (gpointer) "bobpw", "the stored password in the editor");
+  g_assert_true (gtk_widget_activate_action (dt_accounts_dialog_get_editor (t.dialog),
+                                             "editor.cancel", NULL));
+  wait_until (editor_closed, NULL, "the editor to close on Cancel");
+
+  /* An emptied mailbox takes the count and the button away. */
+  dt_test_helper_send_command (t.helper,
+                               "{\"command\":\"set-mailbox\",\"user\":\"bob\","
+                               "\"new\":0,\"old\":3}");
+  wait_until (voicemail_button_hidden, button, "the voicemail button to go");
+  g_assert_cmpstr (row_state (), ==, "Online");
+  gtk_widget_insert_action_group (GTK_WIDGET (t.dialog), "app", NULL);
+}
+
 static gboolean
 on_stopped_flag (gpointer data)
 {
@@ -524,7 +770,8 @@ main (int   argc,
   adw_init ();
 
   dt_test_keyring_start (KEYRING_DAEMON);
-  t.helper = dt_test_helper_start ("--user", "alice:secret", NULL);
+  t.helper = dt_test_helper_start ("--user", "alice:secret", "--user", "bob:bobpw",
+                                   "--mailbox", "bob:2/1", NULL);
 
   t.settings = dt_settings_new ();
   t.registry = dt_backend_registry_new ();
@@ -537,6 +784,7 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (t.dialog), 360, 640);
 
   g_test_add_func ("/accounts/add-edit-remove", test_accounts_add_edit_remove);
+  g_test_add_func ("/accounts/voicemail-and-servers", test_accounts_voicemail_and_servers);
   status = g_test_run ();
 
   /* The dialog goes when its window does. */
@@ -550,6 +798,7 @@ main (int   argc,
   g_assert_finalize_object (t.manager);
   g_clear_object (&t.registry);
   g_clear_object (&t.settings);
+  g_clear_pointer (&t.dialled, g_variant_unref);
   dt_test_helper_stop (t.helper);
 
   /* Deliver the Secret Service's last signals before letting go of it. */

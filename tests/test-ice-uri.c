@@ -3,7 +3,8 @@
  *
  * STUN and TURN URIs (RFC 7064, RFC 7065, RFC 7350): what parses, into
  * what, with which defaults; what is refused, with which error; the
- * writer; and the mapping to a DtTurnClient transport.
+ * writer; the stricter parse for the servers saved in an account; and the
+ * mapping to a DtTurnClient transport.
  */
 
 #include "config.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "dt-ice-uri.h"
+#include "dt-turn-client.h"
 
 typedef struct {
   const char        *text;
@@ -255,6 +257,42 @@ test_equal (void)
   g_assert_cmpint (a->transport, ==, transport->transport);
 }
 
+/* What an account keeps: every URI the grammar allows, unless it carries a
+ * parameter Dialtone could not honour; the errors of the grammar stay. */
+static void
+test_supported (void)
+{
+  static const char *accepted[] = {
+    "stun:stun.example.org", "stuns:stun.example.org:443", "turn:[2001:db8::1]:3478",
+    "turns:turn.example.org?transport=udp", "turn:192.0.2.7?transport=tcp",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtIceUri) uri = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(DtIceUri) parsed = dt_ice_uri_parse_supported (accepted[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (parsed);
+    }
+
+  uri = dt_ice_uri_parse_supported ("turn:example.org?transport=udp&ttl=4", &error);
+  g_assert_null (uri);
+  g_assert_error (error, DT_ICE_URI_ERROR, DT_ICE_URI_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "ttl=4"));
+  g_clear_error (&error);
+
+  uri = dt_ice_uri_parse_supported ("turn:[2001:db8::1", &error);
+  g_assert_null (uri);
+  g_assert_error (error, DT_ICE_URI_ERROR, DT_ICE_URI_ERROR_BAD_HOST);
+  g_clear_error (&error);
+
+  uri = dt_ice_uri_parse_supported ("", &error);
+  g_assert_null (uri);
+  g_assert_error (error, DT_ICE_URI_ERROR, DT_ICE_URI_ERROR_EMPTY);
+}
+
 static void
 test_boxed (void)
 {
@@ -276,6 +314,7 @@ main (int   argc,
   g_test_add_func ("/ice-uri/bad", test_bad);
   g_test_add_func ("/ice-uri/too-long", test_too_long);
   g_test_add_func ("/ice-uri/equal", test_equal);
+  g_test_add_func ("/ice-uri/supported", test_supported);
   g_test_add_func ("/ice-uri/boxed", test_boxed);
 
   return g_test_run ();

@@ -13,6 +13,8 @@
 
 #include <libsecret/secret.h>
 
+#include "dt-account.h"
+#include "dt-ice-server.h"
 #include "dt-secrets.h"
 #include "dt-test-keyring.h"
 
@@ -123,6 +125,8 @@ test_secrets_store_lookup (void)
   g_assert_no_error (error);
   g_assert_true (store_sync ("acct-2", DT_SECRET_PASSWORD, "pässwörd ✓", &error));
   g_assert_no_error (error);
+  g_assert_true (store_sync ("acct-2", DT_SECRET_TURN_PASSWORD, "relay", &error));
+  g_assert_no_error (error);
 
   password = lookup_sync ("acct-1", DT_SECRET_PASSWORD, &error);
   g_assert_no_error (error);
@@ -139,8 +143,14 @@ test_secrets_store_lookup (void)
   g_assert_cmpstr (password, ==, "pässwörd ✓");
   secret_password_free (password);
 
+  /* The TURN password is an item of its own beside the account's. */
+  password = lookup_sync ("acct-2", DT_SECRET_TURN_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "relay");
+  secret_password_free (password);
+
   g_assert_cmpuint (count_items_for ("acct-1"), ==, 2);
-  g_assert_cmpuint (count_items_for ("acct-2"), ==, 1);
+  g_assert_cmpuint (count_items_for ("acct-2"), ==, 2);
 }
 
 /* Storing again replaces: an account never has two passwords. */
@@ -159,6 +169,39 @@ test_secrets_replace (void)
   g_assert_cmpstr (password, ==, "new");
   secret_password_free (password);
   g_assert_cmpuint (count_items_for ("acct-3"), ==, 1);
+}
+
+/* An account's TURN servers come with the password the Secret Service
+ * keeps for them, and without one when none is stored. */
+static void
+test_secrets_ice_servers (void)
+{
+  g_autoptr(DtAccount) account = dt_account_new ("acct-turn", "sip");
+  const char *turn[] = { "turns:turn.example.org", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dt_account_set_turn_servers (account, turn);
+  dt_account_set_turn_username (account, "alice");
+
+  dt_account_lookup_ice_servers_async (account, NULL, on_result, &result);
+  servers = dt_account_lookup_ice_servers_finish (account, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (servers->len, ==, 1);
+  g_assert_null (dt_ice_server_get_credential (g_ptr_array_index (servers, 0)));
+  g_clear_pointer (&servers, g_ptr_array_unref);
+  g_clear_object (&result);
+
+  g_assert_true (store_sync ("acct-turn", DT_SECRET_TURN_PASSWORD, "relay-pw", &error));
+  dt_account_lookup_ice_servers_async (account, NULL, on_result, &result);
+  servers = dt_account_lookup_ice_servers_finish (account, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (servers->len, ==, 1);
+  g_assert_cmpstr (dt_ice_server_get_username (g_ptr_array_index (servers, 0)), ==, "alice");
+  g_assert_cmpstr (dt_ice_server_get_credential (g_ptr_array_index (servers, 0)), ==,
+                   "relay-pw");
+  g_assert_true (clear_account_sync ("acct-turn", &error));
 }
 
 static void
@@ -243,6 +286,7 @@ main (int   argc,
   g_test_add_func ("/secrets/store-lookup", test_secrets_store_lookup);
   g_test_add_func ("/secrets/replace", test_secrets_replace);
   g_test_add_func ("/secrets/not-found", test_secrets_not_found);
+  g_test_add_func ("/secrets/ice-servers", test_secrets_ice_servers);
   g_test_add_func ("/secrets/clear", test_secrets_clear);
   g_test_add_func ("/secrets/cancelled", test_secrets_cancelled);
 

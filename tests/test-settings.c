@@ -80,6 +80,8 @@ test_settings_binding (void)
 static void
 test_settings_accounts (void)
 {
+  const char *stun[] = { "stun:stun.example.org", "stuns:[2001:db8::1]:443", NULL };
+  const char *turn[] = { "turn:turn.example.org?transport=tcp", "turns:turn.example.org", NULL };
   g_autoptr(DtSettings) settings = NULL;
   g_autoptr(DtSettings) reread = NULL;
   g_autofree char *id = NULL;
@@ -97,6 +99,10 @@ test_settings_accounts (void)
   dt_account_set_transport (account, DT_TRANSPORT_TCP);
   dt_account_set_media_encryption (account, DT_MEDIA_ENCRYPTION_OPTIONAL);
   dt_account_set_display_name (account, "Alice");
+  dt_account_set_stun_servers (account, stun);
+  dt_account_set_turn_servers (account, turn);
+  dt_account_set_turn_username (account, "alice-relay");
+  dt_account_set_voicemail_uri (account, "sip:*97@example.com");
 
   /* The first account becomes the default. */
   g_assert_true (dt_settings_get_default_account (settings) == account);
@@ -115,6 +121,12 @@ test_settings_accounts (void)
   g_assert_cmpstr (dt_account_get_server (found), ==, "sip.example.com");
   g_assert_cmpint (dt_account_get_transport (found), ==, DT_TRANSPORT_TCP);
   g_assert_cmpint (dt_account_get_media_encryption (found), ==, DT_MEDIA_ENCRYPTION_OPTIONAL);
+  g_assert_cmpstrv (dt_account_get_stun_servers (found), stun);
+  g_assert_cmpstrv (dt_account_get_turn_servers (found), turn);
+  g_assert_cmpstr (dt_account_get_turn_username (found), ==, "alice-relay");
+  g_assert_cmpstr (dt_account_get_voicemail_uri (found), ==, "sip:*97@example.com");
+  g_assert_cmpuint (g_strv_length ((char **) dt_account_get_stun_servers (
+                      dt_settings_find_account (reread, dt_account_get_id (second)))), ==, 0);
   {
     g_autofree char *path = g_strdup_printf ("%s/accounts/%s/", OBJECT_PATH, id);
     g_autoptr(GSettings) stored = g_settings_new_with_path (APPLICATION_ID ".Account", path);
@@ -135,6 +147,8 @@ test_settings_accounts (void)
   g_assert_cmpstr (dt_account_get_display_name (account), ==, "Alice at home");
   dt_account_set_media_encryption (found, DT_MEDIA_ENCRYPTION_REQUIRED);
   g_assert_cmpint (dt_account_get_media_encryption (account), ==, DT_MEDIA_ENCRYPTION_REQUIRED);
+  dt_account_set_turn_servers (found, NULL);
+  g_assert_cmpuint (g_strv_length ((char **) dt_account_get_turn_servers (account)), ==, 0);
 }
 
 static void
@@ -152,6 +166,7 @@ test_settings_remove_account (void)
 
   account = g_object_ref (dt_settings_add_account (settings, "sip"));
   dt_account_set_identity (account, "sip:bob@example.com");
+  dt_account_set_turn_username (account, "bob");
   other = dt_settings_add_account (settings, "sip");
   dt_settings_set_default_account (settings, account);
 
@@ -164,6 +179,9 @@ test_settings_remove_account (void)
 
   /* Its settings are gone from the store, and the default moved on. */
   identity = g_settings_get_string (account_gsettings, "identity");
+  g_assert_cmpstr (identity, ==, "");
+  g_clear_pointer (&identity, g_free);
+  identity = g_settings_get_string (account_gsettings, "turn-username");
   g_assert_cmpstr (identity, ==, "");
   g_assert_true (dt_settings_get_default_account (settings) == other);
 

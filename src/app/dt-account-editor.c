@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "dt-account-editor.h"
+#include "dt-ice-servers-editor.h"
 #include "dt-secrets.h"
 #include "dt-uri.h"
 
@@ -19,12 +20,13 @@
  * The form that adds a SIP account or changes one, shown as a subpage of
  * the Accounts dialog: the address (checked with Dialtone's URI parser as
  * it is typed), the password, the display name, the server or outbound
- * proxy, the transport and media encryption. An existing account can also
- * be made the default or removed here.
+ * proxy, the transport and media encryption, the voicemail number, and
+ * the STUN and TURN servers (#DtIceServersEditor). An existing account can
+ * also be made the default or removed here.
  *
- * The password goes to the Secret Service and nowhere else. While it is
- * being written the account is kept disconnected, so that it registers
- * once, with the new settings and the new password together.
+ * The password and the TURN password go to the Secret Service and nowhere
+ * else. While they are being written the account is kept disconnected, so
+ * that it registers once, with the new settings and passwords together.
  *
  * The editor emits #DtAccountEditor::done when it has nothing more to do:
  * saved, cancelled or removed.
@@ -43,6 +45,13 @@ enum {
   N_SIGNALS
 };
 
+/* The secrets the editor shows, in the order Save writes them. */
+enum {
+  SLOT_ACCOUNT,
+  SLOT_TURN,
+  N_SLOTS
+};
+
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
 
@@ -53,9 +62,10 @@ struct _DtAccountEditor
   DtSettings     *settings;
   DtAccount      *account;         /* NULL while adding */
   GCancellable   *cancellable;
-  char           *stored_password; /* what the Secret Service held on opening */
-  gboolean        password_read;
+  char           *stored_secret[N_SLOTS]; /* what the Secret Service held on opening */
+  gboolean        secret_read[N_SLOTS];
   gboolean        identity_valid;
+  gboolean        voicemail_valid;
   gboolean        busy;
 
   AdwWindowTitle *window_title;
@@ -68,6 +78,9 @@ struct _DtAccountEditor
   AdwEntryRow    *server_row;
   AdwComboRow    *transport_row;
   AdwComboRow    *encryption_row;
+  AdwEntryRow    *voicemail_row;
+  GtkLabel       *voicemail_error;
+  DtIceServersEditor *ice_servers;
   GtkWidget      *manage_group;
   GtkWidget      *default_button;
 };
@@ -87,7 +100,9 @@ update_actions (DtAccountEditor *self)
                         && dt_settings_get_default_account (self->settings) == self->account;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
-                                 self->identity_valid && !self->busy);
+                                 self->identity_valid && self->voicemail_valid
+                                 && dt_ice_servers_editor_get_valid (self->ice_servers)
+                                 && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.remove",
                                  self->account != NULL && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.make-default",
@@ -170,27 +185,88 @@ on_identity_changed (DtAccountEditor *self)
 }
 
 static void
-on_password_read (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_voicemail_changed (DtAccountEditor *self)
 {
-  g_autoptr(DtAccountEditor) self = user_data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->voicemail_row));
+  g_autofree char *uri = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = NULL;
-  const char *typed;
 
-  password = dt_secret_lookup_finish (result, &error);
+  /* The mailbox is optional: an empty field is a valid answer. */
+  uri = dt_uri_normalize_dial_string (text, &error);
+  self->voicemail_valid = uri != NULL || g_error_matches (error, DT_URI_ERROR,
+                                                          DT_URI_ERROR_EMPTY);
+  gtk_label_set_label (self->voicemail_error, self->voicemail_valid ? NULL : error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->voicemail_error), !self->voicemail_valid);
+  if (self->voicemail_valid)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->voicemail_row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->voicemail_row), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->voicemail_row),
+                               GTK_ACCESSIBLE_STATE_INVALID,
+                               self->voicemail_valid ? GTK_ACCESSIBLE_INVALID_FALSE
+                                                     : GTK_ACCESSIBLE_INVALID_TRUE,
+                               -1);
+  update_actions (self);
+}
+
+static void
+on_ice_servers_valid (DtAccountEditor *self)
+{
+  update_actions (self);
+}
+
+/* One secret being read on opening, for the editor that asked. */
+typedef struct
+{
+  DtAccountEditor *editor;
+  DtSecretKind     kind;
+} ReadData;
+
+static GtkEditable *
+secret_field (DtAccountEditor *self,
+              DtSecretKind     kind)
+{
+  if (kind == DT_SECRET_TURN_PASSWORD)
+    return dt_ice_servers_editor_get_password (self->ice_servers);
+  return GTK_EDITABLE (self->password_row);
+}
+
+static void
+on_secret_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autofree ReadData *data = user_data;
+  g_autoptr(DtAccountEditor) self = data->editor;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  GtkEditable *field;
+  int slot = data->kind == DT_SECRET_TURN_PASSWORD ? SLOT_TURN : SLOT_ACCOUNT;
+
+  secret = dt_secret_lookup_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    g_message ("The account’s password could not be read: %s", error->message);
+    g_message ("A password of the account could not be read: %s", error->message);
 
-  self->password_read = TRUE;
-  self->stored_password = g_steal_pointer (&password);
+  self->secret_read[slot] = TRUE;
+  self->stored_secret[slot] = g_steal_pointer (&secret);
   /* What the person typed meanwhile wins. */
-  typed = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  if (self->stored_password && *typed == '\0')
-    gtk_editable_set_text (GTK_EDITABLE (self->password_row), self->stored_password);
+  field = secret_field (self, data->kind);
+  if (self->stored_secret[slot] && *gtk_editable_get_text (field) == '\0')
+    gtk_editable_set_text (field, self->stored_secret[slot]);
+}
+
+static void
+read_secret (DtAccountEditor *self,
+             DtSecretKind     kind)
+{
+  ReadData *data = g_new0 (ReadData, 1);
+
+  data->editor = g_object_ref (self);
+  data->kind = kind;
+  dt_secret_lookup_async (dt_account_get_id (self->account), kind, self->cancellable,
+                          on_secret_read, data);
 }
 
 static void
@@ -198,6 +274,8 @@ load_account (DtAccountEditor *self)
 {
   DtAccount *account = self->account;
   g_autofree char *label = dt_account_dup_label (account);
+  const char *voicemail;
+  const char *turn_username;
 
   /* "Edit Account" does not fit beside Cancel and Save in every language
    * at 360 px; the account's name says which one is open. */
@@ -209,10 +287,18 @@ load_account (DtAccountEditor *self)
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), dt_account_get_server (account));
   adw_combo_row_set_selected (self->transport_row, dt_account_get_transport (account));
   adw_combo_row_set_selected (self->encryption_row, dt_account_get_media_encryption (account));
+  /* Accounts made outside the settings have no strings yet, not even "". */
+  voicemail = dt_account_get_voicemail_uri (account);
+  turn_username = dt_account_get_turn_username (account);
+  gtk_editable_set_text (GTK_EDITABLE (self->voicemail_row), voicemail ? voicemail : "");
+  dt_ice_servers_editor_set_servers (self->ice_servers, dt_account_get_stun_servers (account),
+                                     dt_account_get_turn_servers (account));
+  gtk_editable_set_text (dt_ice_servers_editor_get_username (self->ice_servers),
+                         turn_username ? turn_username : "");
   gtk_widget_set_visible (self->manage_group, TRUE);
 
-  dt_secret_lookup_async (dt_account_get_id (account), DT_SECRET_PASSWORD, self->cancellable,
-                          on_password_read, g_object_ref (self));
+  read_secret (self, DT_SECRET_PASSWORD);
+  read_secret (self, DT_SECRET_TURN_PASSWORD);
 }
 
 /* Passwords do not stay behind in freed memory. */
@@ -225,13 +311,23 @@ wipe_password (char *password)
   g_free (password);
 }
 
+/* One secret to bring in line with its field on Save. */
+typedef struct
+{
+  DtSecretKind  kind;
+  gboolean      skip;         /* the field says what is stored */
+  gboolean      clear_first;
+  char         *label;        /* the keyring item's name */
+  char         *secret;       /* to store; NULL to leave none */
+} SecretChange;
+
 typedef struct
 {
   DtAccountEditor *editor;
   DtAccount       *account;
   gboolean         enable;
-  char            *label;     /* the keyring item's name */
-  char            *password;  /* to store once the old one is gone */
+  SecretChange     changes[N_SLOTS];
+  guint            current;
 } SaveData;
 
 static void
@@ -239,8 +335,11 @@ save_data_free (SaveData *data)
 {
   g_object_unref (data->editor);
   g_object_unref (data->account);
-  g_free (data->label);
-  wipe_password (data->password);
+  for (guint i = 0; i < N_SLOTS; i++)
+    {
+      g_free (data->changes[i].label);
+      wipe_password (data->changes[i].secret);
+    }
   g_free (data);
 }
 
@@ -248,59 +347,139 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
 
 static void
 finish_save (SaveData *data,
-             gboolean  saved,
              GError   *error)
 {
   DtAccountEditor *self = data->editor;
 
-  /* The account connects again even if the password could not be saved:
+  /* The account connects again even if a password could not be saved:
    * it then fails with a reason the Accounts dialog shows. */
   if (data->enable)
     dt_account_set_enabled (data->account, TRUE);
 
   set_busy (self, FALSE);
-  if (!saved)
+  if (error != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("The password could not be saved: %s"),
-                                                  error->message);
+      g_autofree char *message = NULL;
 
+      if (data->changes[data->current].kind == DT_SECRET_TURN_PASSWORD)
+        message = g_strdup_printf (_("The TURN password could not be saved: %s"),
+                                   error->message);
+      else
+        message = g_strdup_printf (_("The password could not be saved: %s"), error->message);
       show_error (self, message);
       return;
     }
   g_signal_emit (self, signals[DONE], 0);
 }
 
+static void save_next_secret (SaveData *data);
+
 static void
-on_password_stored (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_secret_stored (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(SaveData) data = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean saved = dt_secret_store_finish (result, &error);
 
-  finish_save (data, saved, error);
+  if (!dt_secret_store_finish (result, &error))
+    {
+      finish_save (data, error);
+      return;
+    }
+  data->current++;
+  save_next_secret (g_steal_pointer (&data));
 }
 
 static void
-on_password_cleared (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_secret_cleared (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(SaveData) data = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean saved = dt_secret_clear_finish (result, &error);
-  const char *id = dt_account_get_id (data->account);
+  SecretChange *change = &data->changes[data->current];
+  SaveData *next;
 
-  if (saved && data->password != NULL)
+  if (!dt_secret_clear_finish (result, &error))
     {
-      SaveData *next = g_steal_pointer (&data);
-
-      dt_secret_store_async (id, DT_SECRET_PASSWORD, next->label, next->password, NULL,
-                             on_password_stored, next);
+      finish_save (data, error);
       return;
     }
-  finish_save (data, saved, error);
+  next = g_steal_pointer (&data);
+  if (change->secret != NULL)
+    dt_secret_store_async (dt_account_get_id (next->account), change->kind, change->label,
+                           change->secret, NULL, on_secret_stored, next);
+  else
+    {
+      next->current++;
+      save_next_secret (next);
+    }
+}
+
+/* The secrets are written one after the other, and the editor closes when
+ * the last is in. */
+static void
+save_next_secret (SaveData *data)
+{
+  const char *id = dt_account_get_id (data->account);
+  SecretChange *change;
+
+  while (data->current < N_SLOTS && data->changes[data->current].skip)
+    data->current++;
+  if (data->current == N_SLOTS)
+    {
+      finish_save (data, NULL);
+      save_data_free (data);
+      return;
+    }
+
+  change = &data->changes[data->current];
+  if (change->clear_first)
+    dt_secret_clear_async (id, change->kind, NULL, on_secret_cleared, data);
+  else
+    dt_secret_store_async (id, change->kind, change->label, change->secret, NULL,
+                           on_secret_stored, data);
+}
+
+/* Decides what Save does with one secret, from the field and what the
+ * Secret Service held on opening. */
+static void
+plan_secret (DtAccountEditor *self,
+             SecretChange    *change,
+             DtSecretKind     kind,
+             char            *label)
+{
+  int slot = kind == DT_SECRET_TURN_PASSWORD ? SLOT_TURN : SLOT_ACCOUNT;
+  const char *typed = gtk_editable_get_text (secret_field (self, kind));
+  const char *stored = self->stored_secret[slot];
+
+  change->kind = kind;
+  change->label = label;
+  if (!self->secret_read[slot] && *typed == '\0')
+    {
+      /* The stored password was not read yet, so the field was never
+       * filled: that is no reason to forget it. */
+      change->skip = TRUE;
+    }
+  else if (g_strcmp0 (typed, stored ? stored : "") == 0)
+    {
+      change->skip = TRUE;
+    }
+  else if (*typed != '\0' && stored == NULL)
+    {
+      change->secret = g_strdup (typed);
+    }
+  else
+    {
+      /* A changed password replaces the old one by removing it first:
+       * gnome-keyring can leave a replaced item behind that no later
+       * removal reaches. An emptied field means no password, which some
+       * servers accept. */
+      change->clear_first = TRUE;
+      if (*typed != '\0')
+        change->secret = g_strdup (typed);
+    }
 }
 
 static void
@@ -312,17 +491,32 @@ save_action (GtkWidget  *widget,
   g_autofree char *identity = NULL;
   g_autofree char *server = NULL;
   g_autofree char *display_name = NULL;
-  const char *password;
+  g_autofree char *voicemail = NULL;
+  g_autofree char *turn_username = NULL;
+  g_auto(GStrv) stun = NULL;
+  g_auto(GStrv) turn = NULL;
+  char *label;
   SaveData *data;
 
-  if (!self->identity_valid || self->busy)
+  if (!self->identity_valid || !self->voicemail_valid || self->busy
+      || !dt_ice_servers_editor_get_valid (self->ice_servers))
     return;
+
+  /* A server typed but not yet added is one the person means to keep. */
+  dt_ice_servers_editor_add_pending (self->ice_servers);
 
   identity = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->identity_row))));
   server = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
   display_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
                                                                  self->display_name_row))));
-  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  voicemail = dt_uri_normalize_dial_string (gtk_editable_get_text (GTK_EDITABLE (
+                                                                      self->voicemail_row)),
+                                            NULL);
+  turn_username = g_strstrip (g_strdup (gtk_editable_get_text (
+                                          dt_ice_servers_editor_get_username (
+                                            self->ice_servers))));
+  stun = dt_ice_servers_editor_dup_stun_servers (self->ice_servers);
+  turn = dt_ice_servers_editor_dup_turn_servers (self->ice_servers);
 
   data = g_new0 (SaveData, 1);
   data->editor = g_object_ref (self);
@@ -347,40 +541,21 @@ save_action (GtkWidget  *widget,
   dt_account_set_transport (self->account, adw_combo_row_get_selected (self->transport_row));
   dt_account_set_media_encryption (self->account,
                                    adw_combo_row_get_selected (self->encryption_row));
+  dt_account_set_voicemail_uri (self->account, voicemail ? voicemail : "");
+  dt_account_set_stun_servers (self->account, (const char * const *) stun);
+  dt_account_set_turn_servers (self->account, (const char * const *) turn);
+  dt_account_set_turn_username (self->account, turn_username);
+
+  /* Translators: the name of a password in the keyring, %s is the account */
+  label = g_strdup_printf (_("Dialtone password for %s"), identity);
+  plan_secret (self, &data->changes[SLOT_ACCOUNT], DT_SECRET_PASSWORD, g_steal_pointer (&label));
+  /* Translators: the name of a password in the keyring, %s is the account */
+  label = g_strdup_printf (_("Dialtone TURN password for %s"), identity);
+  plan_secret (self, &data->changes[SLOT_TURN], DT_SECRET_TURN_PASSWORD, g_steal_pointer (&label));
 
   set_busy (self, TRUE);
   show_error (self, NULL);
-  if (!self->password_read && *password == '\0')
-    {
-      /* The stored password was not read yet, so the field was never
-       * filled: that is no reason to forget it. */
-      finish_save (data, TRUE, NULL);
-    }
-  else if (g_strcmp0 (password, self->stored_password ? self->stored_password : "") == 0)
-    {
-      finish_save (data, TRUE, NULL);
-    }
-  else if (*password != '\0' && self->stored_password == NULL)
-    {
-      /* Translators: the name of a password in the keyring, %s is the account */
-      data->label = g_strdup_printf (_("Dialtone password for %s"), identity);
-      dt_secret_store_async (dt_account_get_id (self->account), DT_SECRET_PASSWORD,
-                             data->label, password, NULL, on_password_stored, data);
-    }
-  else
-    {
-      /* A changed password replaces the old one by removing it first:
-       * gnome-keyring can leave a replaced item behind that no later
-       * removal reaches. An emptied field means no password, which some
-       * servers accept. */
-      if (*password != '\0')
-        {
-          data->label = g_strdup_printf (_("Dialtone password for %s"), identity);
-          data->password = g_strdup (password);
-        }
-      dt_secret_clear_async (dt_account_get_id (self->account), DT_SECRET_PASSWORD, NULL,
-                             on_password_cleared, data);
-    }
+  save_next_secret (data);
 }
 
 static void
@@ -524,7 +699,12 @@ dt_account_editor_constructed (GObject *object)
   if (self->account)
     load_account (self);
   else
-    self->password_read = TRUE;   /* a new account has none to read */
+    {
+      /* a new account has none to read */
+      for (guint i = 0; i < N_SLOTS; i++)
+        self->secret_read[i] = TRUE;
+    }
+  on_voicemail_changed (self);
   on_identity_changed (self);
 }
 
@@ -550,7 +730,8 @@ dt_account_editor_finalize (GObject *object)
   DtAccountEditor *self = DT_ACCOUNT_EDITOR (object);
 
   g_clear_object (&self->cancellable);
-  wipe_password (self->stored_password);
+  for (guint i = 0; i < N_SLOTS; i++)
+    wipe_password (self->stored_secret[i]);
 
   G_OBJECT_CLASS (dt_account_editor_parent_class)->finalize (object);
 }
@@ -608,9 +789,14 @@ dt_account_editor_class_init (DtAccountEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, server_row);
   gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, transport_row);
   gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, encryption_row);
+  gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, voicemail_row);
+  gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, voicemail_error);
+  gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, ice_servers);
   gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, manage_group);
   gtk_widget_class_bind_template_child (widget_class, DtAccountEditor, default_button);
   gtk_widget_class_bind_template_callback (widget_class, on_identity_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_voicemail_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_ice_servers_valid);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
@@ -628,12 +814,16 @@ dt_account_editor_class_init (DtAccountEditorClass *klass)
 static void
 dt_account_editor_init (DtAccountEditor *self)
 {
+  g_type_ensure (DT_TYPE_ICE_SERVERS_EDITOR);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* A screen reader tells what is wrong with the address from this label. */
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->identity_row),
                                   GTK_ACCESSIBLE_RELATION_ERROR_MESSAGE, self->identity_error,
+                                  -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->voicemail_row),
+                                  GTK_ACCESSIBLE_RELATION_ERROR_MESSAGE, self->voicemail_error,
                                   -1);
 }
 

@@ -15,6 +15,11 @@
  * One account in the Accounts dialog: its name, whether it is connected
  * (or why not), a switch that connects or disconnects it, and whether it
  * is the default account. Activating the row opens its editor.
+ *
+ * When the server says voice messages wait (for SIP, RFC 3842), the row
+ * counts them and, if the account has a voicemail address, offers a
+ * button that calls it through `app.dial-from`, from this account: the
+ * mailbox knows the caller by the account it is called from.
  */
 
 enum {
@@ -36,20 +41,52 @@ struct _DtAccountRow
   GtkImage     *state_icon;
   GtkLabel     *default_label;
   GtkSwitch    *enabled_switch;
+  GtkButton    *voicemail_button;
 };
 
 G_DEFINE_FINAL_TYPE (DtAccountRow, dt_account_row, ADW_TYPE_ACTION_ROW)
+
+static void
+update_voicemail (DtAccountRow *self,
+                  const char   *label)
+{
+  const char *uri = dt_account_get_voicemail_uri (self->account);
+  gboolean offered = dt_account_get_messages_waiting (self->account) && uri != NULL && *uri;
+  g_autofree char *button_name = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->voicemail_button), offered);
+  /* The action is named only with its target: without one, app.dial-from
+   * would be a mismatch that GTK warns about. */
+  if (!offered)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->voicemail_button), NULL);
+      return;
+    }
+
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->voicemail_button), "(ss)", uri,
+                                    dt_account_get_id (self->account));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->voicemail_button), "app.dial-from");
+  /* Translators: the accessible name of the button that calls an
+   * account's voicemail; %s is the account */
+  button_name = g_strdup_printf (_("Call Voicemail of %s"), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->voicemail_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, button_name, -1);
+}
 
 static void
 update (DtAccountRow *self)
 {
   g_autofree char *label = dt_account_dup_label (self->account);
   g_autofree char *state = dt_account_row_dup_state_text (self->account);
+  g_autofree char *voicemail = dt_account_row_dup_voicemail_text (self->account);
+  g_autofree char *subtitle = NULL;
   g_autofree char *switch_name = NULL;
   const char *icon;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), label);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), state);
+  subtitle = voicemail ? g_strconcat (state, "\n", voicemail, NULL) : g_strdup (state);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+  update_voicemail (self, label);
 
   switch (dt_account_get_state (self->account))
     {
@@ -146,6 +183,12 @@ dt_account_row_constructed (GObject *object)
                            G_CALLBACK (on_account_notify), self, 0);
   g_signal_connect_object (self->account, "notify::identity", G_CALLBACK (on_account_notify),
                            self, 0);
+  g_signal_connect_object (self->account, "notify::messages-waiting",
+                           G_CALLBACK (on_account_notify), self, 0);
+  g_signal_connect_object (self->account, "notify::new-messages",
+                           G_CALLBACK (on_account_notify), self, 0);
+  g_signal_connect_object (self->account, "notify::voicemail-uri",
+                           G_CALLBACK (on_account_notify), self, 0);
   update (self);
 }
 
@@ -187,6 +230,7 @@ dt_account_row_class_init (DtAccountRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DtAccountRow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, DtAccountRow, default_label);
   gtk_widget_class_bind_template_child (widget_class, DtAccountRow, enabled_switch);
+  gtk_widget_class_bind_template_child (widget_class, DtAccountRow, voicemail_button);
 }
 
 static void
@@ -282,4 +326,27 @@ dt_account_row_dup_state_text (DtAccount *account)
     default:
       return g_strdup (dt_account_get_enabled (account) ? _("Offline") : _("Disabled"));
     }
+}
+
+/**
+ * dt_account_row_dup_voicemail_text:
+ * @account: an account
+ *
+ * Returns: (transfer full) (nullable): what the row says of the account's
+ *   mailbox, such as "2 new voicemails", or %NULL when nothing waits
+ */
+char *
+dt_account_row_dup_voicemail_text (DtAccount *account)
+{
+  guint n;
+
+  g_return_val_if_fail (DT_IS_ACCOUNT (account), NULL);
+
+  if (!dt_account_get_messages_waiting (account))
+    return NULL;
+  n = dt_account_get_new_messages (account);
+  /* RFC 3842 §5.2: the counts are optional; "yes" alone still means some. */
+  if (n == 0)
+    return g_strdup (_("New voicemail"));
+  return g_strdup_printf (ngettext ("%u new voicemail", "%u new voicemails", n), n);
 }

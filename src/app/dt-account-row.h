@@ -17,5 +17,6 @@ gboolean   dt_account_row_get_is_default (DtAccountRow *self);
 void       dt_account_row_set_is_default (DtAccountRow *self,
                                           gboolean      is_default);
 char      *dt_account_row_dup_state_text (DtAccount  *account);
+char      *dt_account_row_dup_voicemail_text (DtAccount *account);
 
 G_END_DECLS

@@ -6,9 +6,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
 
 #include "dt-account.h"
 #include "dt-core-enums.h"
+#include "dt-ice-server.h"
+#include "dt-secrets.h"
 
 /**
  * DtAccount:
@@ -16,7 +19,9 @@
  * What Dialtone knows of one account: its identity and server, which the
  * settings store, and its connection state, which the backend reports.
  * The password is not here: it lives in the Secret Service (see
- * dt-secrets.h), keyed by #DtAccount:id.
+ * dt-secrets.h), keyed by #DtAccount:id. Nor is the TURN password: the
+ * account names its STUN and TURN servers and the TURN user name, and
+ * dt_account_lookup_ice_servers_async() joins them with the password.
  */
 
 enum {
@@ -34,6 +39,10 @@ enum {
   PROP_MESSAGES_WAITING,
   PROP_NEW_MESSAGES,
   PROP_OLD_MESSAGES,
+  PROP_STUN_SERVERS,
+  PROP_TURN_SERVERS,
+  PROP_TURN_USERNAME,
+  PROP_VOICEMAIL_URI,
   N_PROPS
 };
 
@@ -58,6 +67,11 @@ struct _DtAccount
   gboolean        messages_waiting;
   guint           new_messages;
   guint           old_messages;
+
+  GStrv           stun_servers;
+  GStrv           turn_servers;
+  char           *turn_username;
+  char           *voicemail_uri;
 };
 
 G_DEFINE_FINAL_TYPE (DtAccount, dt_account, G_TYPE_OBJECT)
@@ -71,6 +85,24 @@ replace_string (char       **field,
 
   g_free (*field);
   *field = g_strdup (value);
+  return TRUE;
+}
+
+/* NULL and an empty list are the same list: GSettings gives the one, a
+ * caller may pass the other. */
+static gboolean
+replace_strv (GStrv              *field,
+              const char * const *value)
+{
+  static const char * const empty[] = { NULL };
+
+  if (value == NULL)
+    value = empty;
+  if (g_strv_equal ((const char * const *) *field, value))
+    return FALSE;
+
+  g_strfreev (*field);
+  *field = g_strdupv ((char **) value);
   return TRUE;
 }
 
@@ -123,6 +155,18 @@ dt_account_get_property (GObject    *object,
     case PROP_OLD_MESSAGES:
       g_value_set_uint (value, self->old_messages);
       break;
+    case PROP_STUN_SERVERS:
+      g_value_set_boxed (value, self->stun_servers);
+      break;
+    case PROP_TURN_SERVERS:
+      g_value_set_boxed (value, self->turn_servers);
+      break;
+    case PROP_TURN_USERNAME:
+      g_value_set_string (value, self->turn_username);
+      break;
+    case PROP_VOICEMAIL_URI:
+      g_value_set_string (value, self->voicemail_uri);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -162,6 +206,18 @@ dt_account_set_property (GObject      *object,
     case PROP_ENABLED:
       dt_account_set_enabled (self, g_value_get_boolean (value));
       break;
+    case PROP_STUN_SERVERS:
+      dt_account_set_stun_servers (self, g_value_get_boxed (value));
+      break;
+    case PROP_TURN_SERVERS:
+      dt_account_set_turn_servers (self, g_value_get_boxed (value));
+      break;
+    case PROP_TURN_USERNAME:
+      dt_account_set_turn_username (self, g_value_get_string (value));
+      break;
+    case PROP_VOICEMAIL_URI:
+      dt_account_set_voicemail_uri (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -189,6 +245,10 @@ dt_account_finalize (GObject *object)
   g_free (self->server);
   g_free (self->display_name);
   g_free (self->failure_reason);
+  g_strfreev (self->stun_servers);
+  g_strfreev (self->turn_servers);
+  g_free (self->turn_username);
+  g_free (self->voicemail_uri);
 
   G_OBJECT_CLASS (dt_account_parent_class)->finalize (object);
 }
@@ -287,6 +347,40 @@ dt_account_class_init (DtAccountClass *klass)
     g_param_spec_uint ("old-messages", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * DtAccount:stun-servers:
+   *
+   * The account's `stun:` and `stuns:` URIs (RFC 7064), as saved. The
+   * editor checks them with dt_ice_uri_parse_supported(); a list edited
+   * by hand is kept as it is, for Diagnostics to report what is wrong.
+   */
+  props[PROP_STUN_SERVERS] =
+    g_param_spec_boxed ("stun-servers", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * DtAccount:turn-servers:
+   *
+   * The account's `turn:` and `turns:` URIs (RFC 7065), which share
+   * #DtAccount:turn-username and the TURN password.
+   */
+  props[PROP_TURN_SERVERS] =
+    g_param_spec_boxed ("turn-servers", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_TURN_USERNAME] =
+    g_param_spec_string ("turn-username", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * DtAccount:voicemail-uri:
+   *
+   * The address that reaches the account's mailbox, such as
+   * `sip:*97@example.com`; empty when the person has given none.
+   */
+  props[PROP_VOICEMAIL_URI] =
+    g_param_spec_string ("voicemail-uri", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -294,6 +388,8 @@ static void
 dt_account_init (DtAccount *self)
 {
   self->enabled = TRUE;
+  self->stun_servers = g_new0 (char *, 1);
+  self->turn_servers = g_new0 (char *, 1);
 }
 
 /**
@@ -610,6 +706,214 @@ dt_account_get_old_messages (DtAccount *self)
   g_return_val_if_fail (DT_IS_ACCOUNT (self), 0);
 
   return self->old_messages;
+}
+
+/**
+ * dt_account_get_stun_servers:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the STUN server
+ *   URIs, never %NULL
+ */
+const char * const *
+dt_account_get_stun_servers (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return (const char * const *) self->stun_servers;
+}
+
+/**
+ * dt_account_set_stun_servers:
+ * @uris: (nullable) (array zero-terminated=1): `stun:` and `stuns:` URIs
+ */
+void
+dt_account_set_stun_servers (DtAccount          *self,
+                             const char * const *uris)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  if (replace_strv (&self->stun_servers, uris))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STUN_SERVERS]);
+}
+
+/**
+ * dt_account_get_turn_servers:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the TURN server
+ *   URIs, never %NULL
+ */
+const char * const *
+dt_account_get_turn_servers (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return (const char * const *) self->turn_servers;
+}
+
+/**
+ * dt_account_set_turn_servers:
+ * @uris: (nullable) (array zero-terminated=1): `turn:` and `turns:` URIs
+ */
+void
+dt_account_set_turn_servers (DtAccount          *self,
+                             const char * const *uris)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  if (replace_strv (&self->turn_servers, uris))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TURN_SERVERS]);
+}
+
+/**
+ * dt_account_get_turn_username:
+ *
+ * Returns: (nullable): the user name the TURN servers know the account by
+ */
+const char *
+dt_account_get_turn_username (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->turn_username;
+}
+
+void
+dt_account_set_turn_username (DtAccount  *self,
+                              const char *username)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  if (replace_string (&self->turn_username, username))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TURN_USERNAME]);
+}
+
+/**
+ * dt_account_dup_ice_servers:
+ * @turn_password: (nullable): the TURN password, which only the Secret
+ *   Service keeps (see dt_account_lookup_ice_servers_async())
+ *
+ * The account's servers as WebRTC groups them: one #DtIceServer for the
+ * STUN URIs, without credentials, and one for the TURN URIs with the user
+ * name and @turn_password. A kind with no URIs has no entry.
+ *
+ * Returns: (transfer container) (element-type DtIceServer): the servers
+ */
+GPtrArray *
+dt_account_dup_ice_servers (DtAccount  *self,
+                            const char *turn_password)
+{
+  GPtrArray *servers;
+  const char *username;
+
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  servers = g_ptr_array_new_with_free_func (g_object_unref);
+  if (self->stun_servers[0] != NULL)
+    g_ptr_array_add (servers, dt_ice_server_new ((const char * const *) self->stun_servers,
+                                                 NULL, NULL));
+  if (self->turn_servers[0] != NULL)
+    {
+      username = self->turn_username && *self->turn_username ? self->turn_username : NULL;
+      g_ptr_array_add (servers, dt_ice_server_new ((const char * const *) self->turn_servers,
+                                                   username, turn_password));
+    }
+  return servers;
+}
+
+static void
+on_turn_password_looked_up (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DtAccount *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  password = dt_secret_lookup_finish (result, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Servers that need no password (some STUN-only setups, TURN REST
+   * credentials that a backend learns) work without one. */
+  g_task_return_pointer (task, dt_account_dup_ice_servers (self, password),
+                         (GDestroyNotify) g_ptr_array_unref);
+  secret_password_free (password);
+}
+
+/**
+ * dt_account_lookup_ice_servers_async:
+ *
+ * Reads the TURN password from the Secret Service, if the account has TURN
+ * servers, and gives the servers of dt_account_dup_ice_servers() with it.
+ * No password stored is no error.
+ */
+void
+dt_account_lookup_ice_servers_async (DtAccount           *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dt_account_lookup_ice_servers_async);
+
+  /* A STUN-only account has no password to ask for. */
+  if (self->turn_servers[0] == NULL)
+    {
+      g_task_return_pointer (task, dt_account_dup_ice_servers (self, NULL),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  dt_secret_lookup_async (self->id, DT_SECRET_TURN_PASSWORD, cancellable,
+                          on_turn_password_looked_up, g_steal_pointer (&task));
+}
+
+/**
+ * dt_account_lookup_ice_servers_finish:
+ *
+ * Returns: (transfer container) (element-type DtIceServer): the servers,
+ *   or %NULL with @error set when the Secret Service could not be asked
+ */
+GPtrArray *
+dt_account_lookup_ice_servers_finish (DtAccount     *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == dt_account_lookup_ice_servers_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * dt_account_get_voicemail_uri:
+ *
+ * Returns: (nullable): the address to call for the account's voicemail
+ */
+const char *
+dt_account_get_voicemail_uri (DtAccount *self)
+{
+  g_return_val_if_fail (DT_IS_ACCOUNT (self), NULL);
+
+  return self->voicemail_uri;
+}
+
+void
+dt_account_set_voicemail_uri (DtAccount  *self,
+                              const char *uri)
+{
+  g_return_if_fail (DT_IS_ACCOUNT (self));
+
+  if (replace_string (&self->voicemail_uri, uri))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VOICEMAIL_URI]);
 }
 
 /**

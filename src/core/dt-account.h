@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -89,6 +89,29 @@ void            dt_account_set_voicemail      (DtAccount  *self,
 gboolean        dt_account_get_messages_waiting (DtAccount *self);
 guint           dt_account_get_new_messages   (DtAccount  *self);
 guint           dt_account_get_old_messages   (DtAccount  *self);
+
+const char * const *dt_account_get_stun_servers (DtAccount          *self);
+void            dt_account_set_stun_servers   (DtAccount          *self,
+                                               const char * const *uris);
+const char * const *dt_account_get_turn_servers (DtAccount          *self);
+void            dt_account_set_turn_servers   (DtAccount          *self,
+                                               const char * const *uris);
+const char     *dt_account_get_turn_username  (DtAccount  *self);
+void            dt_account_set_turn_username  (DtAccount  *self,
+                                               const char *username);
+GPtrArray      *dt_account_dup_ice_servers    (DtAccount  *self,
+                                               const char *turn_password);
+void            dt_account_lookup_ice_servers_async  (DtAccount           *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray      *dt_account_lookup_ice_servers_finish (DtAccount     *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+
+const char     *dt_account_get_voicemail_uri  (DtAccount  *self);
+void            dt_account_set_voicemail_uri  (DtAccount  *self,
+                                               const char *uri);
 
 char           *dt_account_dup_label          (DtAccount  *self);
 

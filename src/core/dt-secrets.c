@@ -45,6 +45,8 @@ kind_to_string (DtSecretKind kind)
       return "password";
     case DT_SECRET_ACCESS_TOKEN:
       return "access-token";
+    case DT_SECRET_TURN_PASSWORD:
+      return "turn-password";
     default:
       g_return_val_if_reached ("password");
     }

@@ -13,10 +13,13 @@ G_BEGIN_DECLS
  * DtSecretKind:
  * @DT_SECRET_PASSWORD: the account's password (SIP digest, Verto login)
  * @DT_SECRET_ACCESS_TOKEN: a token the server issued (Matrix access token)
+ * @DT_SECRET_TURN_PASSWORD: the password the account's TURN servers share
+ *   (RFC 8656 long-term credential), beside #DtAccount:turn-username
  */
 typedef enum {
   DT_SECRET_PASSWORD,
   DT_SECRET_ACCESS_TOKEN,
+  DT_SECRET_TURN_PASSWORD,
 } DtSecretKind;
 
 void      dt_secret_store_async   (const char          *account_id,

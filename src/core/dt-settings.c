@@ -19,8 +19,8 @@
  *
  * Each account keeps its settings in a relocatable schema at
  * `/io/github/dialtone/Dialtone/accounts/ID/`, bound the same way to the
- * properties of its #DtAccount. Passwords are not settings: they live in
- * the Secret Service (dt-secrets.h).
+ * properties of its #DtAccount. Passwords, the TURN password too, are not
+ * settings: they live in the Secret Service (dt-secrets.h).
  */
 
 #define ACCOUNT_SCHEMA_ID APPLICATION_ID ".Account"
@@ -89,6 +89,12 @@ account_id_is_valid (const char *id)
   return TRUE;
 }
 
+/* Each of these keys is bound to the DtAccount property of the same name. */
+static const char * const account_keys[] = {
+  "identity", "server", "transport", "media-encryption", "display-name", "enabled",
+  "stun-servers", "turn-servers", "turn-username", "voicemail-uri",
+};
+
 static GSettings *
 account_settings_new (const char *id)
 {
@@ -105,13 +111,9 @@ account_load (const char *id)
   DtAccount *account = dt_account_new (id, protocol);
 
   /* The bindings keep @settings alive as long as the account. */
-  g_settings_bind (settings, "identity", account, "identity", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "server", account, "server", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "transport", account, "transport", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "media-encryption", account, "media-encryption",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "display-name", account, "display-name", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "enabled", account, "enabled", G_SETTINGS_BIND_DEFAULT);
+  for (guint i = 0; i < G_N_ELEMENTS (account_keys); i++)
+    g_settings_bind (settings, account_keys[i], account, account_keys[i],
+                     G_SETTINGS_BIND_DEFAULT);
 
   return account;
 }
@@ -557,12 +559,8 @@ dt_settings_remove_account (DtSettings *self,
   if (!find_account (self, dt_account_get_id (account), &position))
     return;
 
-  g_settings_unbind (account, "identity");
-  g_settings_unbind (account, "server");
-  g_settings_unbind (account, "transport");
-  g_settings_unbind (account, "media-encryption");
-  g_settings_unbind (account, "display-name");
-  g_settings_unbind (account, "enabled");
+  for (guint i = 0; i < G_N_ELEMENTS (account_keys); i++)
+    g_settings_unbind (account, account_keys[i]);
 
   settings = account_settings_new (dt_account_get_id (account));
   g_object_get (settings, "settings-schema", &schema, NULL);

@@ -11,7 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dt-diag-score.h"
-#include "dt-ice-uri.h"
+#include "dt-turn-client.h"
 
 G_BEGIN_DECLS
 

@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "dt-ice-uri.h"
+#include "dt-turn-client.h"
 
 G_BEGIN_DECLS
 

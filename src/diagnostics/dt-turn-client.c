@@ -2406,3 +2406,35 @@ dt_turn_client_get_last_error_code (DtTurnClient  *self,
     *reason = self->last_error_reason;
   return self->last_error_code;
 }
+
+/**
+ * dt_ice_uri_get_turn_transport:
+ * @self: a #DtIceUri
+ *
+ * How DtTurnClient reaches the server: `turn:` over UDP or TCP, `turns:`
+ * over TLS, or over DTLS with `?transport=udp` (RFC 7350 §3); `stun:` over
+ * UDP and `stuns:` over TLS.
+ *
+ * Returns: the #DtTurnTransport for @self
+ */
+DtTurnTransport
+dt_ice_uri_get_turn_transport (const DtIceUri *self)
+{
+  g_return_val_if_fail (self != NULL, DT_TURN_TRANSPORT_UDP);
+
+  switch (self->scheme)
+    {
+    case DT_ICE_URI_SCHEME_STUN:
+      return DT_TURN_TRANSPORT_UDP;
+    case DT_ICE_URI_SCHEME_STUNS:
+      return DT_TURN_TRANSPORT_TLS;
+    case DT_ICE_URI_SCHEME_TURN:
+      return self->transport == DT_ICE_URI_TRANSPORT_TCP ? DT_TURN_TRANSPORT_TCP
+                                                         : DT_TURN_TRANSPORT_UDP;
+    case DT_ICE_URI_SCHEME_TURNS:
+      return self->transport == DT_ICE_URI_TRANSPORT_UDP ? DT_TURN_TRANSPORT_DTLS
+                                                         : DT_TURN_TRANSPORT_TLS;
+    default:
+      g_return_val_if_reached (DT_TURN_TRANSPORT_UDP);
+    }
+}

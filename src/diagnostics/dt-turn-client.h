@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "dt-clock.h"
+#include "dt-ice-uri.h"
 #include "dt-stun-message.h"
 
 G_BEGIN_DECLS
@@ -191,5 +192,7 @@ gint64              dt_turn_client_get_stage_time      (DtTurnClient        *sel
                                                         DtTurnStage          stage);
 guint               dt_turn_client_get_last_error_code (DtTurnClient        *self,
                                                         const char         **reason);
+
+DtTurnTransport     dt_ice_uri_get_turn_transport      (const DtIceUri      *uri);
 
 G_END_DECLS

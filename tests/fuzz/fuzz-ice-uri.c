@@ -3,8 +3,9 @@
  *
  * Feeds arbitrary bytes to the STUN/TURN URI parser. Besides crashes and
  * sanitizer reports, it aborts when an error has no usable message, when a
- * parsed URI does not survive dt_ice_uri_to_string() and back, or when the
- * transport mapping disagrees with the scheme.
+ * parsed URI does not survive dt_ice_uri_to_string() and back, when the
+ * transport mapping disagrees with the scheme, or when the stricter parse
+ * for accounts takes what the parser refuses or refuses a supported URI.
  */
 
 #include "config.h"
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "dt-ice-uri.h"
+#include "dt-turn-client.h"
 
 #define FUZZ_CHECK(cond, text) \
   G_STMT_START { \
@@ -35,6 +37,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(DtIceUri) uri = NULL;
   g_autoptr(DtIceUri) again = NULL;
   g_autoptr(DtIceUri) copy = NULL;
+  g_autoptr(DtIceUri) supported = NULL;
   g_autofree char *text = NULL;
   g_autofree char *written = NULL;
   g_autofree char *written_again = NULL;
@@ -44,6 +47,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   text = g_strndup ((const char *) data, size);
 
   uri = dt_ice_uri_parse (text, &error);
+  supported = dt_ice_uri_parse_supported (text, NULL);
+  FUZZ_CHECK ((supported != NULL) == (uri != NULL && dt_ice_uri_is_supported (uri)), text);
+  FUZZ_CHECK (supported == NULL || dt_ice_uri_equal (uri, supported), text);
   if (uri == NULL)
     {
       FUZZ_CHECK (error != NULL && error->domain == DT_ICE_URI_ERROR, text);

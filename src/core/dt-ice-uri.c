@@ -7,10 +7,11 @@
  * RFC 3986 §3.2.2 narrowed to what a resolver can look up.
  */
 
-#define G_LOG_DOMAIN "dialtone-diagnostics"
+#define G_LOG_DOMAIN "dialtone-core"
 
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -425,6 +426,39 @@ dt_ice_uri_parse (const char  *text,
 }
 
 /**
+ * dt_ice_uri_parse_supported:
+ * @text: a `stun:`, `stuns:`, `turn:` or `turns:` URI
+ * @error: return location for a #GError in %DT_ICE_URI_ERROR
+ *
+ * Parses @text as dt_ice_uri_parse() does, and also refuses a URI that
+ * Dialtone would have to use without honouring all of it: one with query
+ * parameters other than `transport`. For the servers a person saves in an
+ * account; Diagnostics reads such URIs to report them instead.
+ *
+ * Returns: (transfer full): the URI, or %NULL with @error set
+ */
+DtIceUri *
+dt_ice_uri_parse_supported (const char  *text,
+                            GError     **error)
+{
+  g_autoptr(DtIceUri) uri = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uri = dt_ice_uri_parse (text, error);
+  if (uri == NULL)
+    return NULL;
+  if (!dt_ice_uri_is_supported (uri))
+    {
+      g_set_error (error, DT_ICE_URI_ERROR, DT_ICE_URI_ERROR_UNSUPPORTED,
+                   _("Dialtone does not know the parameter “%s”: only transport=udp or "
+                     "transport=tcp may follow the “?”"), uri->unknown_query);
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
+}
+
+/**
  * dt_ice_uri_copy:
  * @self: a #DtIceUri
  *
@@ -599,36 +633,4 @@ dt_ice_uri_stun_expected (const DtIceUri *self)
 
   return (self->scheme == DT_ICE_URI_SCHEME_STUN || self->scheme == DT_ICE_URI_SCHEME_TURN) &&
          self->transport == DT_ICE_URI_TRANSPORT_UDP;
-}
-
-/**
- * dt_ice_uri_get_turn_transport:
- * @self: a #DtIceUri
- *
- * How DtTurnClient reaches the server: `turn:` over UDP or TCP, `turns:`
- * over TLS, or over DTLS with `?transport=udp` (RFC 7350 §3); `stun:` over
- * UDP and `stuns:` over TLS.
- *
- * Returns: the #DtTurnTransport for @self
- */
-DtTurnTransport
-dt_ice_uri_get_turn_transport (const DtIceUri *self)
-{
-  g_return_val_if_fail (self != NULL, DT_TURN_TRANSPORT_UDP);
-
-  switch (self->scheme)
-    {
-    case DT_ICE_URI_SCHEME_STUN:
-      return DT_TURN_TRANSPORT_UDP;
-    case DT_ICE_URI_SCHEME_STUNS:
-      return DT_TURN_TRANSPORT_TLS;
-    case DT_ICE_URI_SCHEME_TURN:
-      return self->transport == DT_ICE_URI_TRANSPORT_TCP ? DT_TURN_TRANSPORT_TCP
-                                                         : DT_TURN_TRANSPORT_UDP;
-    case DT_ICE_URI_SCHEME_TURNS:
-      return self->transport == DT_ICE_URI_TRANSPORT_UDP ? DT_TURN_TRANSPORT_DTLS
-                                                         : DT_TURN_TRANSPORT_TLS;
-    default:
-      g_return_val_if_reached (DT_TURN_TRANSPORT_UDP);
-    }
 }

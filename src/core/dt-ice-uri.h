@@ -10,8 +10,6 @@
 
 #include <glib-object.h>
 
-#include "dt-turn-client.h"
-
 G_BEGIN_DECLS
 
 /* Longest URI Dialtone accepts, in bytes: a host name is at most 253. */
@@ -59,6 +57,8 @@ typedef enum {
  * @DT_ICE_URI_ERROR_BAD_TRANSPORT: a transport other than udp or tcp, or a
  *   transport on a `stun:` URI
  * @DT_ICE_URI_ERROR_INVALID: anything else that breaks the grammar
+ * @DT_ICE_URI_ERROR_UNSUPPORTED: valid, but with query parameters Dialtone
+ *   cannot honour (only from dt_ice_uri_parse_supported())
  */
 typedef enum {
   DT_ICE_URI_ERROR_EMPTY,
@@ -68,6 +68,7 @@ typedef enum {
   DT_ICE_URI_ERROR_BAD_PORT,
   DT_ICE_URI_ERROR_BAD_TRANSPORT,
   DT_ICE_URI_ERROR_INVALID,
+  DT_ICE_URI_ERROR_UNSUPPORTED,
 } DtIceUriError;
 
 #define DT_ICE_URI_ERROR (dt_ice_uri_error_quark ())
@@ -105,6 +106,8 @@ GType            dt_ice_uri_get_type          (void) G_GNUC_CONST;
 
 DtIceUri        *dt_ice_uri_parse             (const char      *text,
                                                GError         **error);
+DtIceUri        *dt_ice_uri_parse_supported   (const char      *text,
+                                               GError         **error);
 DtIceUri        *dt_ice_uri_copy              (const DtIceUri  *self);
 void             dt_ice_uri_free              (DtIceUri        *self);
 gboolean         dt_ice_uri_equal             (const DtIceUri  *a,
@@ -116,7 +119,6 @@ gboolean         dt_ice_uri_is_turn           (const DtIceUri  *self);
 gboolean         dt_ice_uri_is_secure         (const DtIceUri  *self);
 gboolean         dt_ice_uri_is_supported      (const DtIceUri  *self);
 gboolean         dt_ice_uri_stun_expected     (const DtIceUri  *self);
-DtTurnTransport  dt_ice_uri_get_turn_transport (const DtIceUri *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DtIceUri, dt_ice_uri_free)
 
