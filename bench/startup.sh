@@ -39,9 +39,14 @@
 # added in. The first start's windows are saved as images in OUT, with
 # each program's log.
 #
+# Both toolkits set up OpenGL on X11 to choose their windows' visual,
+# which under Xvfb loads Mesa's llvmpipe (libLLVM) into both, about half
+# of each RSS. NO_GL=1 turns that off in both (GDK_DEBUG=gl-disable for
+# GTK 4, GDK_GL=disable for GTK 3) to see the rest.
+#
 # BUILD is the build folder (default build/). Environment: RUNS (default
 # 5), AFTER (seconds before the RSS is read, default 5), OUT (default
-# BUILD/artifacts/startup). Installs gnome-calls, xvfb, xauth and dbus
+# BUILD/artifacts/startup), NO_GL. Installs gnome-calls, xvfb, xauth and dbus
 # when they are missing (as root, or through sudo), and needs python3.
 
 set -u
@@ -114,6 +119,7 @@ start_once () {
       XDG_RUNTIME_DIR="$work/runtime" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$work/no-system-bus" \
       GSETTINGS_SCHEMA_DIR="$build/data" \
       GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1 GTK_A11Y=none \
+    ${NO_GL:+GDK_DEBUG=gl-disable GDK_GL=disable} \
     xvfb-run -a -s '-screen 0 1280x1024x24 -nolisten tcp' \
     dbus-run-session -- "$probe" "$after" "$@" "$program" 2>"$work/$name.$kind.$n.log" </dev/null)
   [ -n "$line" ] || line="map_ms=nan rss_kib=nan"
@@ -165,10 +171,14 @@ for name in dialtone gnome-calls; do
   cp "$work/$name.first.1.log" "$out/$name.log" 2>/dev/null
 done
 
-python3 - "$work" "$out" "$after" <<'PY'
+python3 - "$work" "$out" "$after" "${NO_GL:+off}" <<'PY'
 import math, statistics, sys
 
-work, out, after = sys.argv[1:4]
+work, out, after, gl = sys.argv[1:5]
+print("Xvfb 1280x1024x24, no window manager, a private session bus, no system bus;")
+print("GSK_RENDERER=cairo; OpenGL %s in both toolkits" % (
+    "off (NO_GL)" if gl == "off" else "on (Mesa llvmpipe under Xvfb)"))
+print()
 
 def load(name, kind):
     runs = []
