@@ -18,6 +18,7 @@
 #include "dt-dbus-service.h"
 #include "dt-preferences-window.h"
 #include "dt-ringer.h"
+#include "dt-rtp-session.h"
 #include "dt-uri.h"
 #include "dt-window.h"
 #if DT_ENABLE_SIP
@@ -920,6 +921,12 @@ dt_application_activate (GApplication *application)
       window = dt_window_new (GTK_APPLICATION (self), self->settings);
       if (self->history)
         dt_window_set_history (window, self->history);
+      gtk_window_present (GTK_WINDOW (window));
+      /* GStreamer comes up behind the first window, on a thread of its
+       * own: on a first run it builds its plugin registry, which takes
+       * longer than the window itself. */
+      dt_rtp_session_preload (NULL, self->audio, FALSE, FALSE);
+      return;
     }
 
   gtk_window_present (GTK_WINDOW (window));

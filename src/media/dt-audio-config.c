@@ -114,6 +114,9 @@ create_end (const char  *description,
 
   if (used_device != NULL)
     *used_device = NULL;
+  /* GStreamer starts with the first end built, not with the configuration:
+   * a program's first window should not wait for the plugin registry. */
+  gst_init (NULL, NULL);
 
   if (description != NULL && *description != '\0')
     {
@@ -358,8 +361,6 @@ dt_audio_config_class_init (DtAudioConfigClass *klass)
     g_param_spec_boolean ("gain-control", NULL, NULL, TRUE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
-
-  gst_init (NULL, NULL);
 }
 
 static void

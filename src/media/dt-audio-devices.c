@@ -122,8 +122,6 @@ dt_audio_devices_class_init (DtAudioDevicesClass *klass)
   signals[SIGNAL_DEVICE_REMOVED] =
     g_signal_new ("device-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, GST_TYPE_DEVICE);
-
-  gst_init (NULL, NULL);
 }
 
 static void
@@ -145,6 +143,9 @@ dt_audio_devices_init (DtAudioDevices *self)
 DtAudioDevices *
 dt_audio_devices_new (void)
 {
+  /* Never inside a class_init: GType holds its class lock there, which a
+   * gst_init running on another thread (dt_rtp_session_preload) needs. */
+  gst_init (NULL, NULL);
   return g_object_new (DT_TYPE_AUDIO_DEVICES, NULL);
 }
 

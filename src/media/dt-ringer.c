@@ -312,7 +312,6 @@ dt_ringer_class_init (DtRingerClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
-  gst_init (NULL, NULL);
 }
 
 static void
@@ -386,6 +385,7 @@ dt_ringer_start (DtRinger  *self,
 
   if (self->pipeline != NULL)
     return TRUE;
+  gst_init (NULL, NULL);
 
   self->gate = NULL;
   self->looping = FALSE;

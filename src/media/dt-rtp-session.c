@@ -1624,8 +1624,6 @@ dt_rtp_session_class_init (DtRtpSessionClass *klass)
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-
-  gst_init (NULL, NULL);
 }
 
 static void
@@ -1669,6 +1667,9 @@ dt_rtp_session_new (GSocket       *rtp_socket,
   g_return_val_if_fail (rtcp_socket == NULL || G_IS_SOCKET (rtcp_socket), NULL);
   g_return_val_if_fail (audio == NULL || DT_IS_AUDIO_CONFIG (audio), NULL);
 
+  /* Not in class_init, where GType's class lock is held: a gst_init on
+   * the preload thread takes that lock too. */
+  gst_init (NULL, NULL);
   return g_object_new (DT_TYPE_RTP_SESSION,
                        "rtp-socket", rtp_socket,
                        "rtcp-socket", rtcp_socket,
@@ -2113,6 +2114,9 @@ preload_plugins (gpointer data)
     preload->srtp ? "srtpenc" : NULL, preload->srtp ? "srtpdec" : NULL,
   };
 
+  /* The first gst_init of a process reads, or on a first run builds, the
+   * plugin registry: hundreds of milliseconds that belong on this thread. */
+  gst_init (NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (common) + G_N_ELEMENTS (more); i++)
     {
       const char *name = i < G_N_ELEMENTS (common) ? common[i] : more[i - G_N_ELEMENTS (common)];
@@ -2136,7 +2140,6 @@ preload_new (const char    *encoding,
     preload->codec = &codecs[0];
   preload->dsp = audio == NULL || dt_audio_config_get_dsp_enabled (audio);
   preload->srtp = srtp;
-  gst_init (NULL, NULL);
   return preload;
 }
 
