@@ -418,6 +418,63 @@ test_echo_levels (Fixture       *f,
   disconnect_account (f, alice);
 }
 
+/* What the echo received, in the helper's events: each DTMF digit once
+ * (RFC 4733 repeats the end of an event three times), and the hold and the
+ * resume of re-INVITEs, while a session refresh says nothing. */
+static void
+test_echo_dtmf_and_hold_events (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) call = NULL;
+  g_autoptr(GString) digits = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) started = NULL;
+  g_autoptr(JsonObject) held = NULL;
+  g_autoptr(JsonObject) resumed = NULL;
+  Result dial = { 0 };
+  Result hold = { 0 };
+  Result resume = { 0 };
+  Result hangup = { 0 };
+
+  connect_account (f, alice);
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "echo", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  call = dial.call;
+  wait_call_state (call, DT_CALL_STATE_ACTIVE);
+  started = dt_test_helper_wait_event (f->helper, "call-started");
+
+  g_assert_true (dt_call_send_dtmf (call, "1#9D", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(JsonObject) event = dt_test_helper_wait_event (f->helper, "dtmf");
+
+      g_assert_cmpstr (json_object_get_string_member (event, "call-id"), ==,
+                       json_object_get_string_member (started, "call-id"));
+      g_string_append (digits, json_object_get_string_member (event, "digit"));
+    }
+  g_assert_cmpstr (digits->str, ==, "1#9D");
+
+  dt_call_hold_async (call, TRUE, NULL, on_call_done, &hold);
+  wait_done (&hold);
+  held = dt_test_helper_wait_event (f->helper, "call-held");
+  g_assert_cmpstr (json_object_get_string_member (held, "call-id"), ==,
+                   json_object_get_string_member (started, "call-id"));
+  dt_call_hold_async (call, FALSE, NULL, on_call_done, &resume);
+  wait_done (&resume);
+  resumed = dt_test_helper_wait_event (f->helper, "call-resumed");
+  g_assert_cmpint (dt_call_get_state (call), ==, DT_CALL_STATE_ACTIVE);
+
+  dt_call_hangup_async (call, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  g_clear_pointer (&started, json_object_unref);
+  started = dt_test_helper_wait_event (f->helper, "call-ended");
+  g_assert_false (dt_test_helper_has_event (f->helper, "dtmf"));
+  g_assert_false (dt_test_helper_has_event (f->helper, "call-held"));
+  disconnect_account (f, alice);
+}
+
 /* Without registering (a caller only, as `dialtone-helper call` can be),
  * the echo extension still answers, and no REGISTER was sent. */
 static void
@@ -1222,6 +1279,7 @@ main (int   argc,
   ADD ("/helper-backend/call-between-accounts", test_call_between_accounts);
   ADD ("/helper-backend/echo", test_echo);
   ADD ("/helper-backend/echo-levels", test_echo_levels);
+  ADD ("/helper-backend/echo-dtmf-and-hold-events", test_echo_dtmf_and_hold_events);
   ADD ("/helper-backend/voicemail", test_voicemail);
   ADD ("/helper-backend/unregistered-caller", test_unregistered_caller);
   ADD ("/helper-backend/early-media", test_early_media);
