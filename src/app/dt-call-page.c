@@ -122,12 +122,28 @@ state_text (DtCall *call)
     }
 }
 
-static const char *
+/* Who, as a person reads it: the display name the far end sent, else the
+ * number or user part of its address, else the address. */
+static char *
 peer_title (DtCall *call)
 {
   const char *name = dt_call_get_peer_name (call);
+  const char *uri = dt_call_get_peer_uri (call);
+  g_autoptr(DtUri) parsed = NULL;
+  const char *part = NULL;
 
-  return name != NULL && *name != '\0' ? name : dt_call_get_peer_uri (call);
+  if (name != NULL && *name != '\0')
+    return g_strdup (name);
+  if (uri == NULL)
+    return g_strdup ("");
+  parsed = dt_uri_parse (uri, NULL);
+  if (parsed != NULL)
+    {
+      part = dt_uri_get_number (parsed);
+      if (part == NULL || *part == '\0')
+        part = dt_uri_get_user (parsed);
+    }
+  return g_strdup (part != NULL && *part != '\0' ? part : uri);
 }
 
 static gboolean
@@ -308,7 +324,7 @@ static void
 update_call (DtCallPage *self)
 {
   DtCall *call = self->call;
-  const char *title;
+  g_autofree char *title = NULL;
   const char *uri;
 
   if (call == NULL)
@@ -322,7 +338,7 @@ update_call (DtCallPage *self)
     {
       title = peer_title (call);
       uri = dt_call_get_peer_uri (call);
-      gtk_label_set_text (self->name_label, title != NULL ? title : "");
+      gtk_label_set_text (self->name_label, title);
       gtk_label_set_text (self->uri_label, uri != NULL ? uri : "");
       gtk_widget_set_visible (GTK_WIDGET (self->uri_label), g_strcmp0 (title, uri) != 0);
       gtk_label_set_text (self->state_label, state_text (call));
@@ -347,7 +363,7 @@ create_other_row (DtCall *call)
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button;
   gboolean ringing = is_ringing_in (call);
-  const char *title = peer_title (call);
+  g_autofree char *title = peer_title (call);
   g_autofree char *subtitle = NULL;
   g_autofree char *name = NULL;
 
