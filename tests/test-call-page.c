@@ -175,6 +175,39 @@ screenshot (const char *name)
     g_test_message ("screenshot: %s (%dx%d)", path, width, height);
 }
 
+/* Does what a key press on the page does: the page's own shortcut for
+ * @keyval (the class bindings GTK installs on every page) is triggered.
+ * Xvfb has no XTEST here, and GTK has no public way to inject a key. */
+static void
+press_key (guint keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (t.page));
+  gboolean pressed = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !pressed; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)) && !pressed; j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (!GTK_IS_KEYVAL_TRIGGER (trigger)
+              || gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) != keyval
+              || gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) != 0)
+            continue;
+          pressed = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                  GTK_WIDGET (t.page),
+                                                  gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  if (!pressed)
+    g_error ("The page has no shortcut for %s", gdk_keyval_name (keyval));
+}
+
 /* --- waiting ------------------------------------------------------------ */
 
 static void
@@ -382,6 +415,38 @@ test_call_page_echo (void)
     }
   g_test_message ("DTMF at the echo: %s", far_digits->str);
   g_assert_cmpstr (far_digits->str, ==, "15#9*0");
+
+  /* The keyboard's digits, and A-D, go the same way. */
+  press_key (GDK_KEY_7);
+  press_key (GDK_KEY_KP_3);
+  press_key (GDK_KEY_d);
+  g_assert_cmpstr (page_text ("dtmf_label"), ==, "15#9*073D");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) event = dt_test_helper_wait_event (t.helper, "dtmf");
+
+      g_string_append (far_digits, json_object_get_string_member (event, "digit"));
+    }
+  g_test_message ("DTMF at the echo with the keyboard's: %s", far_digits->str);
+  g_assert_cmpstr (far_digits->str, ==, "15#9*073D");
+
+  /* Transfer checks the address as the dial pad does: what is not one
+   * says why, and the call stays. */
+  if (dt_call_get_can_transfer (call))
+    {
+      GtkWidget *entry = page_child ("transfer_entry");
+
+      gtk_menu_button_popup (GTK_MENU_BUTTON (page_child ("transfer_button")));
+      wait_until ((DtTestDoneFunc) gtk_widget_get_mapped, entry, "the transfer popover");
+      gtk_editable_set_text (GTK_EDITABLE (entry), "sip:");
+      g_signal_emit_by_name (entry, "activate");
+      g_assert_true (gtk_widget_get_visible (page_child ("transfer_error")));
+      g_test_message ("transfer refused: %s", page_text ("transfer_error"));
+      gtk_editable_set_text (GTK_EDITABLE (entry), "");
+      g_assert_false (gtk_widget_get_visible (page_child ("transfer_error")));
+      gtk_menu_button_popdown (GTK_MENU_BUTTON (page_child ("transfer_button")));
+      g_assert_cmpint (dt_call_get_state (call), ==, DT_CALL_STATE_ACTIVE);
+    }
 
   /* Hold, and Hold again to resume. */
   click (page_child ("hold_button"));
