@@ -220,6 +220,12 @@ wait_until (DtTestDoneFunc  done,
 }
 
 static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
 window_is_narrow (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (t.narrow))
@@ -437,7 +443,7 @@ test_call_page_echo (void)
       GtkWidget *entry = page_child ("transfer_entry");
 
       gtk_menu_button_popup (GTK_MENU_BUTTON (page_child ("transfer_button")));
-      wait_until ((DtTestDoneFunc) gtk_widget_get_mapped, entry, "the transfer popover");
+      wait_until (is_mapped, entry, "the transfer popover");
       gtk_editable_set_text (GTK_EDITABLE (entry), "sip:");
       g_signal_emit_by_name (entry, "activate");
       g_assert_true (gtk_widget_get_visible (page_child ("transfer_error")));
