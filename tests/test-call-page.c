@@ -496,14 +496,16 @@ test_call_page_echo (void)
   g_assert_cmpfloat (length, >, 7.0);
   g_assert_true (dt_test_wav_slice (&heard, 1.5, 3.5, &samples, &n_samples));
   frequency = dt_test_audio_dominant_frequency (samples, n_samples, heard.rate);
-  level = dt_test_audio_tone_dbfs (samples, n_samples, heard.rate, TONE_HZ);
+  /* The median of 100 ms blocks, as the media tests measure: a block a
+   * busy machine turned into concealment does not move it. */
+  level = dt_test_audio_tone_dbfs_median (samples, n_samples, heard.rate, TONE_HZ);
   g_assert_true (dt_test_wav_slice (&heard, length - 2.0, length - 0.3, &samples, &n_samples));
   silence = dt_test_audio_rms_dbfs (samples, n_samples);
   g_test_message ("heard %.1f s: %.1f Hz at %.2f dBFS (sent %.2f dBFS); "
                   "after Mute %.1f dBFS over the last 2.0-0.3 s",
                   length, frequency, level, sent, silence);
   g_assert_cmpfloat (fabs (frequency - TONE_HZ), <=, 2.0);
-  g_assert_cmpfloat (fabs (level - sent), <=, 1.5);
+  g_assert_cmpfloat (fabs (level - sent), <=, 1.0);
   g_assert_cmpfloat (silence, <, -60.0);
   dt_test_wav_clear (&heard);
 }
