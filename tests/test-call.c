@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "dt-call-private.h"
 #include "dt-core-enums.h"
 
@@ -772,6 +774,43 @@ test_call_mute (void)
 }
 
 static void
+test_call_levels (void)
+{
+  g_autoptr(DtCall) call = call_in_state (DT_CALL_STATE_ACTIVE);
+  guint n_input = 0;
+  guint n_output = 0;
+
+  g_assert_cmpfloat (dt_call_get_input_level (call), ==, DT_CALL_LEVEL_SILENT);
+  g_assert_cmpfloat (dt_call_get_output_level (call), ==, DT_CALL_LEVEL_SILENT);
+  g_signal_connect (call, "notify::input-level", G_CALLBACK (count_notify), &n_input);
+  g_signal_connect (call, "notify::output-level", G_CALLBACK (count_notify), &n_output);
+
+  _dt_call_set_levels (call, -12.5, -30.0);
+  g_assert_cmpfloat (dt_call_get_input_level (call), ==, -12.5);
+  g_assert_cmpfloat (dt_call_get_output_level (call), ==, -30.0);
+  g_assert_cmpuint (n_input, ==, 1);
+  g_assert_cmpuint (n_output, ==, 1);
+
+  /* Only what changed is announced. */
+  _dt_call_set_levels (call, -12.5, -31.0);
+  g_assert_cmpuint (n_input, ==, 1);
+  g_assert_cmpuint (n_output, ==, 2);
+
+  /* The media engine's "no signal" and figures out of range are clamped. */
+  _dt_call_set_levels (call, -G_MAXDOUBLE, 3.0);
+  g_assert_cmpfloat (dt_call_get_input_level (call), ==, DT_CALL_LEVEL_SILENT);
+  g_assert_cmpfloat (dt_call_get_output_level (call), ==, 0.0);
+  _dt_call_set_levels (call, NAN, -20.0);
+  g_assert_cmpfloat (dt_call_get_input_level (call), ==, DT_CALL_LEVEL_SILENT);
+
+  g_assert_true (_dt_call_end (call, DT_CALL_END_REASON_REMOTE_HANGUP, NULL, NULL));
+  g_assert_cmpfloat (dt_call_get_output_level (call), ==, DT_CALL_LEVEL_SILENT);
+  _dt_call_set_levels (call, -6.0, -6.0);
+  g_assert_cmpfloat (dt_call_get_input_level (call), ==, DT_CALL_LEVEL_SILENT);
+  g_assert_cmpfloat (dt_call_get_output_level (call), ==, DT_CALL_LEVEL_SILENT);
+}
+
+static void
 test_call_end_reason_names (void)
 {
   g_autoptr(GEnumClass) klass = g_type_class_ref (DT_TYPE_CALL_END_REASON);
@@ -857,6 +896,7 @@ main (int   argc,
   g_test_add_func ("/call/dtmf", test_call_dtmf);
   g_test_add_func ("/call/dtmf-received", test_call_dtmf_received);
   g_test_add_func ("/call/mute", test_call_mute);
+  g_test_add_func ("/call/levels", test_call_levels);
   g_test_add_func ("/call/end-reason-names", test_call_end_reason_names);
   g_test_add_func ("/call/stats", test_call_stats);
 

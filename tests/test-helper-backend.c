@@ -369,6 +369,112 @@ test_echo (Fixture       *f,
   disconnect_account (f, alice);
 }
 
+static gboolean
+levels_heard (gpointer data)
+{
+  return dt_call_get_input_level (data) > -20.0 && dt_call_get_output_level (data) > -30.0;
+}
+
+static gboolean
+echo_silent (gpointer data)
+{
+  return dt_call_get_output_level (data) < -60.0;
+}
+
+/* The session's level meters reach the call: the tone is measured at the
+ * microphone and again as the echo brings it back; muted, the microphone
+ * still measures (the meter is before the mute) and the echo goes quiet. */
+static void
+test_echo_levels (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtAudioConfig) audio = dt_audio_config_new ();
+  g_autoptr(DtCall) call = NULL;
+  Result dial = { 0 };
+  Result hangup = { 0 };
+
+  dt_audio_config_set_source_description (audio, "audiotestsrc is-live=true freq=440 volume=0.3");
+  dt_audio_config_set_sink_description (audio, "fakesink sync=false");
+  dt_audio_config_set_echo_cancel (audio, FALSE);
+  dt_audio_config_set_noise_suppression (audio, FALSE);
+  dt_audio_config_set_gain_control (audio, FALSE);
+  dt_sip_backend_set_audio_config (f->backend, audio);
+  connect_account (f, alice);
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "echo", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  call = dial.call;
+  wait_call_state (call, DT_CALL_STATE_ACTIVE);
+
+  g_assert_true (dt_test_iterate_until (levels_heard, call, DEADLINE_S * 1000));
+  dt_call_set_muted (call, TRUE);
+  g_assert_true (dt_test_iterate_until (echo_silent, call, DEADLINE_S * 1000));
+  g_assert_cmpfloat (dt_call_get_input_level (call), >, -20.0);
+
+  dt_call_hangup_async (call, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  g_assert_cmpfloat (dt_call_get_input_level (call), ==, DT_CALL_LEVEL_SILENT);
+  g_assert_cmpfloat (dt_call_get_output_level (call), ==, DT_CALL_LEVEL_SILENT);
+  disconnect_account (f, alice);
+}
+
+/* What the echo received, in the helper's events: each DTMF digit once
+ * (RFC 4733 repeats the end of an event three times), and the hold and the
+ * resume of re-INVITEs, while a session refresh says nothing. */
+static void
+test_echo_dtmf_and_hold_events (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(DtAccount) alice = make_account (f, "alice", "secret", DT_TRANSPORT_UDP);
+  g_autoptr(DtCall) call = NULL;
+  g_autoptr(GString) digits = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) started = NULL;
+  g_autoptr(JsonObject) held = NULL;
+  g_autoptr(JsonObject) resumed = NULL;
+  Result dial = { 0 };
+  Result hold = { 0 };
+  Result resume = { 0 };
+  Result hangup = { 0 };
+
+  connect_account (f, alice);
+  dt_backend_dial_async (DT_BACKEND (f->backend), alice, "echo", NULL, on_dialled, &dial);
+  wait_done (&dial);
+  call = dial.call;
+  wait_call_state (call, DT_CALL_STATE_ACTIVE);
+  started = dt_test_helper_wait_event (f->helper, "call-started");
+
+  g_assert_true (dt_call_send_dtmf (call, "1#9D", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(JsonObject) event = dt_test_helper_wait_event (f->helper, "dtmf");
+
+      g_assert_cmpstr (json_object_get_string_member (event, "call-id"), ==,
+                       json_object_get_string_member (started, "call-id"));
+      g_string_append (digits, json_object_get_string_member (event, "digit"));
+    }
+  g_assert_cmpstr (digits->str, ==, "1#9D");
+
+  dt_call_hold_async (call, TRUE, NULL, on_call_done, &hold);
+  wait_done (&hold);
+  held = dt_test_helper_wait_event (f->helper, "call-held");
+  g_assert_cmpstr (json_object_get_string_member (held, "call-id"), ==,
+                   json_object_get_string_member (started, "call-id"));
+  dt_call_hold_async (call, FALSE, NULL, on_call_done, &resume);
+  wait_done (&resume);
+  resumed = dt_test_helper_wait_event (f->helper, "call-resumed");
+  g_assert_cmpint (dt_call_get_state (call), ==, DT_CALL_STATE_ACTIVE);
+
+  dt_call_hangup_async (call, NULL, on_call_done, &hangup);
+  wait_done (&hangup);
+  g_clear_pointer (&started, json_object_unref);
+  started = dt_test_helper_wait_event (f->helper, "call-ended");
+  g_assert_false (dt_test_helper_has_event (f->helper, "dtmf"));
+  g_assert_false (dt_test_helper_has_event (f->helper, "call-held"));
+  disconnect_account (f, alice);
+}
+
 /* Without registering (a caller only, as `dialtone-helper call` can be),
  * the echo extension still answers, and no REGISTER was sent. */
 static void
@@ -1172,6 +1278,8 @@ main (int   argc,
   ADD ("/helper-backend/wrong-password", test_wrong_password);
   ADD ("/helper-backend/call-between-accounts", test_call_between_accounts);
   ADD ("/helper-backend/echo", test_echo);
+  ADD ("/helper-backend/echo-levels", test_echo_levels);
+  ADD ("/helper-backend/echo-dtmf-and-hold-events", test_echo_dtmf_and_hold_events);
   ADD ("/helper-backend/voicemail", test_voicemail);
   ADD ("/helper-backend/unregistered-caller", test_unregistered_caller);
   ADD ("/helper-backend/early-media", test_early_media);

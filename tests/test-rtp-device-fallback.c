@@ -185,6 +185,59 @@ test_device_error (void)
   dt_test_remove_dir (g_steal_pointer (&dir));
 }
 
+/* The person picks the headset during a call (the in-call page's device
+ * rows write the setting the audio configuration follows): capture and
+ * playback move to it at once, and the far end hears the new microphone. */
+static void
+test_chosen_mid_call (void)
+{
+  g_autofree char *dir = dt_test_make_dir ();
+  g_autoptr(DtTestEndpoint) a = dt_test_endpoint_new (dir, "a", 0, FALSE);
+  g_autoptr(DtTestEndpoint) b = dt_test_endpoint_new (dir, "b", 440, FALSE);
+  g_autoptr(DtRtpParams) params = dt_test_params_new ("PCMA");
+  g_autofree char *headset_wav = g_build_filename (device_dir, "headset.wav", NULL);
+  g_autoptr(GError) error = NULL;
+  double sent = dt_test_audio_sine_dbfs (DT_TEST_TONE_AMPLITUDE);
+  gint64 start;
+  double chosen_at, length;
+  DtTestWav heard;
+
+  dt_audio_config_set_source_description (a->audio, NULL);
+  dt_audio_config_set_source_device (a->audio, BUILTIN_MIC);
+  dt_audio_config_set_sink_description (a->audio, NULL);
+  start = g_get_monotonic_time ();
+  dt_test_endpoints_connect (a, b, params);
+  wait_device (a->session, "source-device", BUILTIN_MIC);
+  dt_test_run_for (2000);
+
+  chosen_at = seconds_since (start);
+  dt_audio_config_set_source_device (a->audio, HEADSET_MIC);
+  dt_audio_config_set_sink_device (a->audio, HEADSET_SPEAKER);
+  wait_device (a->session, "source-device", HEADSET_MIC);
+  wait_device (a->session, "sink-device", HEADSET_SPEAKER);
+  dt_test_run_for (2500);
+  g_assert_true (dt_rtp_session_is_running (a->session));
+
+  dt_test_endpoint_load_wav (b, &heard);
+  length = heard.n_samples / (double) heard.rate;
+  dt_test_assert_tone (&heard, 1.0, chosen_at - 0.5, BUILTIN_HZ, sent, 1.0);
+  dt_test_assert_tone (&heard, chosen_at + 1.0, length - 0.2, HEADSET_HZ, sent, 1.0);
+  dt_test_wav_clear (&heard);
+
+  /* What the headset's speaker played: B's tone. */
+  dt_rtp_session_stop (a->session);
+  g_assert_true (dt_test_wav_load (headset_wav, &heard, &error));
+  g_assert_no_error (error);
+  length = heard.n_samples / (double) heard.rate;
+  g_assert_cmpfloat (length, >, 1.5);
+  dt_test_assert_tone (&heard, 0.5, length - 0.2, 440, sent, 1.0);
+  dt_test_wav_clear (&heard);
+
+  g_clear_pointer (&a, dt_test_endpoint_free);
+  g_clear_pointer (&b, dt_test_endpoint_free);
+  dt_test_remove_dir (g_steal_pointer (&dir));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +263,7 @@ main (int   argc,
 
   g_test_add_func ("/device-fallback/unplugged", test_unplugged);
   g_test_add_func ("/device-fallback/device-error", test_device_error);
+  g_test_add_func ("/device-fallback/chosen-mid-call", test_chosen_mid_call);
 
   status = g_test_run ();
   dt_test_remove_dir (g_steal_pointer (&device_dir));

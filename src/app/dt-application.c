@@ -919,6 +919,7 @@ dt_application_activate (GApplication *application)
   if (window == NULL)
     {
       window = dt_window_new (GTK_APPLICATION (self), self->settings);
+      dt_window_set_call_manager (window, self->manager);
       if (self->history)
         dt_window_set_history (window, self->history);
       gtk_window_present (GTK_WINDOW (window));

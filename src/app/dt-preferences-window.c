@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dt-preferences-window.c
  *
- * Every switch is bound to its setting. The device rows list "Default"
- * and then the devices the shared device list sees, kept up to date as
- * devices come and go; a chosen device that is unplugged stays chosen,
- * marked as not connected, so plugging it back in brings it back.
+ * Every switch is bound to its setting. The device rows are
+ * DtDeviceChoice's, the same as the in-call page's.
  */
 
 #define G_LOG_DOMAIN "dialtone-app"
@@ -14,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "dt-audio-devices.h"
+#include "dt-device-choice.h"
 #include "dt-preferences-window.h"
 #include "dt-preferences-window-private.h"
 
@@ -25,23 +24,13 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-typedef struct
-{
-  DtPreferencesWindow *window;
-  AdwComboRow         *row;
-  const char          *setting;     /* microphone, speaker or ringer */
-  gboolean             source;
-  GPtrArray           *names;       /* the device names behind items 1…; item 0 is Default */
-  gboolean             filling;
-} DeviceChoice;
-
 struct _DtPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
   DtSettings           *settings;
   DtAudioDevices       *devices;
-  DeviceChoice          choices[3];
+  DtDeviceChoice       *choices[3];
 
   AdwComboRow          *microphone_row;
   AdwComboRow          *speaker_row;
@@ -57,80 +46,6 @@ struct _DtPreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (DtPreferencesWindow, dt_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
-
-/* --- devices ------------------------------------------------------------ */
-
-static char *
-chosen_device (DeviceChoice *choice)
-{
-  char *name = NULL;
-
-  g_object_get (choice->window->settings, choice->setting, &name, NULL);
-  return name;
-}
-
-static void
-fill_device_choice (DeviceChoice *choice)
-{
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) devices = NULL;
-  g_autofree char *chosen = chosen_device (choice);
-  guint selected = 0;
-
-  g_ptr_array_set_size (choice->names, 0);
-  gtk_string_list_append (labels, _("Default"));
-  if (choice->window->devices != NULL)
-    devices = choice->source ? dt_audio_devices_list_sources (choice->window->devices)
-                             : dt_audio_devices_list_sinks (choice->window->devices);
-  for (guint i = 0; devices != NULL && i < devices->len; i++)
-    {
-      g_autofree char *name = gst_device_get_display_name (g_ptr_array_index (devices, i));
-
-      if (chosen != NULL && g_str_equal (name, chosen))
-        selected = choice->names->len + 1;
-      gtk_string_list_append (labels, name);
-      g_ptr_array_add (choice->names, g_steal_pointer (&name));
-    }
-  if (chosen != NULL && *chosen != '\0' && selected == 0)
-    {
-      g_autofree char *label = g_strdup_printf (_("%s (not connected)"), chosen);
-
-      gtk_string_list_append (labels, label);
-      g_ptr_array_add (choice->names, g_strdup (chosen));
-      selected = choice->names->len;
-    }
-
-  choice->filling = TRUE;
-  adw_combo_row_set_model (choice->row, G_LIST_MODEL (labels));
-  adw_combo_row_set_selected (choice->row, selected);
-  choice->filling = FALSE;
-}
-
-static void
-on_device_selected (AdwComboRow *row,
-                    GParamSpec  *pspec,
-                    gpointer     user_data)
-{
-  DeviceChoice *choice = user_data;
-  guint selected = adw_combo_row_get_selected (row);
-
-  if (choice->filling || selected == GTK_INVALID_LIST_POSITION)
-    return;
-  g_object_set (choice->window->settings, choice->setting,
-                selected == 0 ? "" : (const char *) g_ptr_array_index (choice->names, selected - 1),
-                NULL);
-}
-
-static void
-on_devices_changed (DtAudioDevices *devices,
-                    GstDevice      *device,
-                    gpointer        user_data)
-{
-  DtPreferencesWindow *self = user_data;
-
-  for (guint i = 0; i < G_N_ELEMENTS (self->choices); i++)
-    fill_device_choice (&self->choices[i]);
-}
 
 /* --- ring tone ---------------------------------------------------------- */
 
@@ -258,30 +173,13 @@ dt_preferences_window_constructed (GObject *object)
   self->devices = dt_audio_devices_get_shared (&error);
   if (self->devices == NULL)
     g_message ("No audio devices to choose from: %s", error->message);
-  else
-    {
-      g_signal_connect_object (self->devices, "device-added", G_CALLBACK (on_devices_changed),
-                               self, 0);
-      g_signal_connect_object (self->devices, "device-removed",
-                               G_CALLBACK (on_devices_changed), self, 0);
-    }
   {
     AdwComboRow *rows[] = { self->microphone_row, self->speaker_row, self->ringer_row };
     const char *settings[] = { "microphone", "speaker", "ringer" };
 
     for (guint i = 0; i < G_N_ELEMENTS (self->choices); i++)
-      {
-        DeviceChoice *choice = &self->choices[i];
-
-        choice->window = self;
-        choice->row = rows[i];
-        choice->setting = settings[i];
-        choice->source = i == _DT_PREFERENCES_MICROPHONE;
-        choice->names = g_ptr_array_new_with_free_func (g_free);
-        fill_device_choice (choice);
-        g_signal_connect (choice->row, "notify::selected", G_CALLBACK (on_device_selected),
-                          choice);
-      }
+      self->choices[i] = dt_device_choice_new (rows[i], self->settings, settings[i],
+                                               i == _DT_PREFERENCES_MICROPHONE, self->devices);
   }
 
   g_signal_connect_object (self->settings, "notify::ringtone", G_CALLBACK (on_ringtone_changed),
@@ -299,7 +197,7 @@ dt_preferences_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->devices);
   for (guint i = 0; i < G_N_ELEMENTS (self->choices); i++)
-    g_clear_pointer (&self->choices[i].names, g_ptr_array_unref);
+    g_clear_object (&self->choices[i]);
   gtk_widget_dispose_template (GTK_WIDGET (self), DT_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -374,7 +272,7 @@ _dt_preferences_window_get_device_row (DtPreferencesWindow *self,
 {
   g_return_val_if_fail (DT_IS_PREFERENCES_WINDOW (self), NULL);
   g_return_val_if_fail (which < G_N_ELEMENTS (self->choices), NULL);
-  return self->choices[which].row;
+  return dt_device_choice_get_row (self->choices[which]);
 }
 
 GtkSwitch *

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dt-call-page.h"
 #include "dt-call-row.h"
 #include "dt-dial-pad.h"
 #include "dt-window.h"
@@ -17,7 +18,10 @@
  * The main window: the Recent list, searchable, read from the call history
  * without blocking the main loop, in sections by day ("Today",
  * "Yesterday", the weekday for the last week, then the date); each call can
- * be called back or deleted. Beside it, the dial pad.
+ * be called back or deleted. Beside it, the dial pad. While a call is live
+ * the Call page is there too, and it comes to the front whenever the call
+ * it shows changes (placed, answered, switched to); when the last call
+ * ends it goes, and the window shows Recent again.
  */
 
 /* The Recent list shows this many calls; older ones are found by search. */
@@ -49,6 +53,9 @@ struct _DtWindow
   DtDialPad            *dial_pad;
   GtkPopover           *call_menu;
   DtCallRow            *call_menu_row;
+  AdwViewStack         *view_stack;
+  AdwViewStackPage     *call_stack_page;
+  DtCallPage           *call_page;
 };
 
 G_DEFINE_FINAL_TYPE (DtWindow, dt_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -489,6 +496,19 @@ search_action (GtkWidget  *widget,
 }
 
 static void
+on_shown_call_changed (DtWindow *self)
+{
+  gboolean live = dt_call_page_get_call (self->call_page) != NULL;
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  adw_view_stack_page_set_visible (self->call_stack_page, live);
+  if (live)
+    adw_view_stack_set_visible_child_name (self->view_stack, "call");
+  else if (g_strcmp0 (visible, "call") == 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "recent");
+}
+
+static void
 bind_window_state (DtWindow *self)
 {
   g_object_bind_property (self->settings, "window-width", self, "default-width",
@@ -548,6 +568,7 @@ dt_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (dt_window_parent_class)->constructed (object);
 
+  dt_call_page_set_settings (self->call_page, self->settings);
   if (self->settings)
     {
       dt_dial_pad_set_settings (self->dial_pad, self->settings);
@@ -622,6 +643,11 @@ dt_window_class_init (DtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DtWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, search_entry);
   g_type_ensure (DT_TYPE_DIAL_PAD);
+  g_type_ensure (DT_TYPE_CALL_PAGE);
+  gtk_widget_class_bind_template_child (widget_class, DtWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, DtWindow, call_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, DtWindow, call_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_shown_call_changed);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, DtWindow, dial_pad);
@@ -732,4 +758,31 @@ dt_window_get_recent (DtWindow *self)
   g_return_val_if_fail (DT_IS_WINDOW (self), NULL);
 
   return self->recent;
+}
+
+/**
+ * dt_window_set_call_manager:
+ * @manager: (nullable): whose calls the Call page shows
+ */
+void
+dt_window_set_call_manager (DtWindow      *self,
+                            DtCallManager *manager)
+{
+  g_return_if_fail (DT_IS_WINDOW (self));
+  g_return_if_fail (!manager || DT_IS_CALL_MANAGER (manager));
+
+  dt_call_page_set_manager (self->call_page, manager);
+}
+
+/**
+ * dt_window_get_call_page:
+ *
+ * Returns: (transfer none): the page shown while a call is live
+ */
+DtCallPage *
+dt_window_get_call_page (DtWindow *self)
+{
+  g_return_val_if_fail (DT_IS_WINDOW (self), NULL);
+
+  return self->call_page;
 }

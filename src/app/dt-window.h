@@ -4,6 +4,8 @@
 
 #include <adwaita.h>
 
+#include "dt-call-manager.h"
+#include "dt-call-page.h"
 #include "dt-history.h"
 #include "dt-settings.h"
 
@@ -18,5 +20,8 @@ DtHistory  *dt_window_get_history  (DtWindow  *self);
 void        dt_window_set_history  (DtWindow  *self,
                                     DtHistory *history);
 GListModel *dt_window_get_recent   (DtWindow  *self);
+void        dt_window_set_call_manager (DtWindow      *self,
+                                        DtCallManager *manager);
+DtCallPage *dt_window_get_call_page    (DtWindow      *self);
 
 G_END_DECLS

@@ -20,5 +20,8 @@ void     _dt_call_set_peer_name     (DtCall      *self,
                                      const char  *peer_name);
 void     _dt_call_dtmf_received     (DtCall  *self,
                                      char     digit);
+void     _dt_call_set_levels        (DtCall  *self,
+                                     double   input_dbfs,
+                                     double   output_dbfs);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "dt-call-private.h"
 #include "dt-core-enums.h"
@@ -42,6 +43,8 @@ enum {
   PROP_CAN_TRANSFER,
   PROP_STATS,
   PROP_DTMF_RECEIVED,
+  PROP_INPUT_LEVEL,
+  PROP_OUTPUT_LEVEL,
   N_PROPS
 };
 
@@ -72,6 +75,8 @@ typedef struct
   gboolean         muted;
   DtCallStats     *stats;
   GString         *dtmf_received;
+  double           input_level;
+  double           output_level;
 } DtCallPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (DtCall, dt_call, G_TYPE_OBJECT)
@@ -218,6 +223,12 @@ dt_call_get_property (GObject    *object,
       break;
     case PROP_DTMF_RECEIVED:
       g_value_set_string (value, priv->dtmf_received->str);
+      break;
+    case PROP_INPUT_LEVEL:
+      g_value_set_double (value, priv->input_level);
+      break;
+    case PROP_OUTPUT_LEVEL:
+      g_value_set_double (value, priv->output_level);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -388,6 +399,26 @@ dt_call_class_init (DtCallClass *klass)
     g_param_spec_string ("dtmf-received", NULL, NULL,
                          "",
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * DtCall:input-level:
+   *
+   * How loud the microphone is, in dBFS, as the media engine measures it
+   * before the mute; %DT_CALL_LEVEL_SILENT when nothing is measured.
+   */
+  props[PROP_INPUT_LEVEL] =
+    g_param_spec_double ("input-level", NULL, NULL,
+                         DT_CALL_LEVEL_SILENT, 0.0, DT_CALL_LEVEL_SILENT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * DtCall:output-level:
+   *
+   * How loud the far end is, in dBFS, as it reaches the speaker;
+   * %DT_CALL_LEVEL_SILENT when nothing is measured.
+   */
+  props[PROP_OUTPUT_LEVEL] =
+    g_param_spec_double ("output-level", NULL, NULL,
+                         DT_CALL_LEVEL_SILENT, 0.0, DT_CALL_LEVEL_SILENT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -413,6 +444,8 @@ dt_call_init (DtCall *self)
   priv->start_time = g_date_time_new_now_utc ();
   priv->stats = dt_call_stats_new ();
   priv->dtmf_received = g_string_new (NULL);
+  priv->input_level = DT_CALL_LEVEL_SILENT;
+  priv->output_level = DT_CALL_LEVEL_SILENT;
 }
 
 /**
@@ -641,6 +674,36 @@ dt_call_get_dtmf_received (DtCall *self)
   g_return_val_if_fail (DT_IS_CALL (self), NULL);
 
   return priv->dtmf_received->str;
+}
+
+/**
+ * dt_call_get_input_level:
+ *
+ * Returns: the microphone's level in dBFS, or %DT_CALL_LEVEL_SILENT
+ */
+double
+dt_call_get_input_level (DtCall *self)
+{
+  DtCallPrivate *priv = dt_call_get_instance_private (self);
+
+  g_return_val_if_fail (DT_IS_CALL (self), DT_CALL_LEVEL_SILENT);
+
+  return priv->input_level;
+}
+
+/**
+ * dt_call_get_output_level:
+ *
+ * Returns: the far end's level in dBFS, or %DT_CALL_LEVEL_SILENT
+ */
+double
+dt_call_get_output_level (DtCall *self)
+{
+  DtCallPrivate *priv = dt_call_get_instance_private (self);
+
+  g_return_val_if_fail (DT_IS_CALL (self), DT_CALL_LEVEL_SILENT);
+
+  return priv->output_level;
 }
 
 /**
@@ -1184,6 +1247,7 @@ _dt_call_end (DtCall           *self,
   if (was_held)
     g_object_notify_by_pspec (object, props[PROP_HELD]);
   g_object_notify_by_pspec (object, props[PROP_STATE]);
+  _dt_call_set_levels (self, DT_CALL_LEVEL_SILENT, DT_CALL_LEVEL_SILENT);
   g_object_thaw_notify (object);
 
   return TRUE;
@@ -1226,4 +1290,50 @@ _dt_call_dtmf_received (DtCall *self,
   g_string_append_c (priv->dtmf_received, digit);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DTMF_RECEIVED]);
   g_signal_emit (self, signals[DTMF_RECEIVED], 0, digit);
+}
+
+static double
+clamp_level (double dbfs)
+{
+  /* The media engine says -G_MAXDOUBLE (or NaN) for digital silence. */
+  if (isnan (dbfs) || dbfs < DT_CALL_LEVEL_SILENT)
+    return DT_CALL_LEVEL_SILENT;
+  return MIN (dbfs, 0.0);
+}
+
+/**
+ * _dt_call_set_levels:
+ * @input_dbfs: the microphone's level
+ * @output_dbfs: the far end's level
+ *
+ * Reports the levels the media engine measured; anything below
+ * %DT_CALL_LEVEL_SILENT counts as silence. An ended call keeps silent.
+ */
+void
+_dt_call_set_levels (DtCall *self,
+                     double  input_dbfs,
+                     double  output_dbfs)
+{
+  DtCallPrivate *priv = dt_call_get_instance_private (self);
+  GObject *object = (GObject *) self;
+
+  g_return_if_fail (DT_IS_CALL (self));
+
+  if (priv->state == DT_CALL_STATE_ENDED)
+    input_dbfs = output_dbfs = DT_CALL_LEVEL_SILENT;
+  input_dbfs = clamp_level (input_dbfs);
+  output_dbfs = clamp_level (output_dbfs);
+
+  g_object_freeze_notify (object);
+  if (priv->input_level != input_dbfs)
+    {
+      priv->input_level = input_dbfs;
+      g_object_notify_by_pspec (object, props[PROP_INPUT_LEVEL]);
+    }
+  if (priv->output_level != output_dbfs)
+    {
+      priv->output_level = output_dbfs;
+      g_object_notify_by_pspec (object, props[PROP_OUTPUT_LEVEL]);
+    }
+  g_object_thaw_notify (object);
 }

@@ -93,6 +93,13 @@ typedef enum {
 #define DT_CALL_ERROR (dt_call_error_quark ())
 GQuark dt_call_error_quark (void);
 
+/**
+ * DT_CALL_LEVEL_SILENT:
+ *
+ * The lowest level #DtCall reports, in dBFS: silence, or nothing measured.
+ */
+#define DT_CALL_LEVEL_SILENT (-100.0)
+
 #define DT_TYPE_CALL (dt_call_get_type ())
 G_DECLARE_DERIVABLE_TYPE (DtCall, dt_call, DT, CALL, GObject)
 
@@ -166,6 +173,8 @@ gboolean         dt_call_get_held           (DtCall  *self);
 gboolean         dt_call_get_can_transfer   (DtCall  *self);
 DtCallStats     *dt_call_get_stats          (DtCall  *self);
 const char      *dt_call_get_dtmf_received  (DtCall  *self);
+double           dt_call_get_input_level    (DtCall  *self);
+double           dt_call_get_output_level   (DtCall  *self);
 
 void             dt_call_set_muted          (DtCall  *self,
                                              gboolean muted);

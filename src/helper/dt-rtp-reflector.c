@@ -74,6 +74,13 @@ struct _DtRtpReflector
   guint64         n_reflected;
   SrtpRelay      *srtp;
   guint64         n_srtp_dropped;
+
+  /* RFC 4733 events seen in what is reflected, for the helper's events */
+  int             dtmf_pt;           /* -1: not watched */
+  DtRtpReflectorDtmfFunc dtmf_func;
+  gpointer        dtmf_data;
+  gboolean        dtmf_seen;
+  guint32         dtmf_timestamp;    /* of the last event reported */
 };
 
 /* --- SRTP ----------------------------------------------------------------- */
@@ -390,6 +397,40 @@ restamp (guint8  *packet,
     restamp_ssrc (packet + 8, ssrc_xor);
 }
 
+/* RFC 4733 §2.3: one event is a run of packets with the same timestamp
+ * (its end retransmitted three times); the first packet of a run names
+ * the digit. RFC 3550 §5.1: the payload follows the CSRCs and the header
+ * extension. Packets that do not parse are left to be reflected. */
+static void
+notice_dtmf (DtRtpReflector *self,
+             const guint8   *packet,
+             gsize           length)
+{
+  static const char digits[] = "0123456789*#ABCD";
+  gsize offset;
+  guint32 timestamp;
+
+  if (self->dtmf_func == NULL || length < 12 || (packet[0] & 0xc0) != 0x80
+      || (packet[1] & 0x7f) != self->dtmf_pt)
+    return;
+  offset = 12 + (gsize) (packet[0] & 0x0f) * 4;
+  if ((packet[0] & 0x10) != 0)
+    {
+      if (offset + 4 > length)
+        return;
+      offset += 4 + ((gsize) packet[offset + 2] << 8 | packet[offset + 3]) * 4;
+    }
+  if (offset + 4 > length || packet[offset] >= sizeof digits - 1)
+    return;
+  timestamp = (guint32) packet[4] << 24 | (guint32) packet[5] << 16
+              | (guint32) packet[6] << 8 | packet[7];
+  if (self->dtmf_seen && timestamp == self->dtmf_timestamp)
+    return;
+  self->dtmf_seen = TRUE;
+  self->dtmf_timestamp = timestamp;
+  self->dtmf_func (digits[packet[offset]], self->dtmf_data);
+}
+
 /* SRTP in, SRTP out: decrypted with the caller's key, restamped, and
  * encrypted with ours, in place in @packet (at most REFLECTOR_BUFFER_SIZE).
  * RTCP on the RTP port (RFC 5761 §4: payload types 200–206 in the second
@@ -426,6 +467,8 @@ resecure (DtRtpReflector *self,
   if (size == 0 || size > REFLECTOR_BUFFER_SIZE - 64)
     return 0;
   gst_buffer_extract (plain, 0, packet, size);
+  if (kind == 0)
+    notice_dtmf (self, packet, size);
   restamp (packet, size, self->ssrc_xor);
   secured = srtp_relay_push (relay, relay->to_enc[kind], gst_buffer_new_memdup (packet, size));
   if (secured == NULL)
@@ -471,6 +514,8 @@ on_readable (GSocket      *socket,
         }
       else
         {
+          if (rs == &rs->reflector->rtp)
+            notice_dtmf (rs->reflector, buffer, (gsize) n);
           restamp (buffer, (gsize) n, rs->reflector->ssrc_xor);
         }
       if (g_socket_send_to (socket, from, (const char *) buffer, n, NULL, &error) == n)
@@ -547,6 +592,7 @@ dt_rtp_reflector_new (GInetAddress  *address,
   self = g_new0 (DtRtpReflector, 1);
   self->reflect = reflect;
   self->ssrc_xor = SSRC_XOR;
+  self->dtmf_pt = -1;
   if (!reflector_socket_open (self, &self->rtp, address, error)
       || !reflector_socket_open (self, &self->rtcp, address, error))
     return NULL;
@@ -665,4 +711,30 @@ dt_rtp_reflector_set_ssrc_xor (DtRtpReflector *self,
   g_return_if_fail (ssrc_xor != 0);
 
   self->ssrc_xor = ssrc_xor;
+}
+
+/**
+ * dt_rtp_reflector_watch_dtmf:
+ * @payload_type: the telephone-event payload type the SDP agreed, or -1
+ *   to stop watching
+ * @func: (nullable): called once per RFC 4733 event in what is reflected
+ * @user_data: for @func
+ *
+ * Reports the DTMF digits the caller sends (which are reflected all the
+ * same), so that the helper's events say what the far end received.
+ */
+void
+dt_rtp_reflector_watch_dtmf (DtRtpReflector         *self,
+                             int                     payload_type,
+                             DtRtpReflectorDtmfFunc  func,
+                             gpointer                user_data)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (payload_type >= -1 && payload_type <= 127);
+
+  if (payload_type != self->dtmf_pt)
+    self->dtmf_seen = FALSE;
+  self->dtmf_pt = func != NULL ? payload_type : -1;
+  self->dtmf_func = payload_type >= 0 ? func : NULL;
+  self->dtmf_data = user_data;
 }

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 
 typedef struct _DtRtpReflector DtRtpReflector;
 
+/* @digit: one of 0-9, *, #, A-D */
+typedef void (*DtRtpReflectorDtmfFunc) (char     digit,
+                                        gpointer user_data);
+
 DtRtpReflector *dt_rtp_reflector_new            (GInetAddress    *address,
                                                  gboolean         reflect,
                                                  GError         **error);
@@ -30,6 +34,10 @@ gboolean        dt_rtp_reflector_set_srtp       (DtRtpReflector  *self,
 guint64         dt_rtp_reflector_get_n_srtp_dropped (DtRtpReflector *self);
 void            dt_rtp_reflector_set_ssrc_xor   (DtRtpReflector  *self,
                                                  guint32          ssrc_xor);
+void            dt_rtp_reflector_watch_dtmf     (DtRtpReflector         *self,
+                                                 int                     payload_type,
+                                                 DtRtpReflectorDtmfFunc  func,
+                                                 gpointer                user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DtRtpReflector, dt_rtp_reflector_free)
 

@@ -150,6 +150,7 @@ struct _Call
   guint               status;
   guint               length_limit_id;
   guint               early_id;
+  gboolean            held;         /* the caller's last offer put the echo on hold */
 };
 
 struct _DtSipService
@@ -1142,6 +1143,19 @@ reuse_srtp_key (const char *suite,
     }
 }
 
+static void
+on_echo_dtmf (char     digit,
+              gpointer user_data)
+{
+  Call *call = user_data;
+  g_autoptr(JsonBuilder) builder = event_begin ("dtmf");
+  char text[2] = { digit, '\0' };
+
+  event_add_string (builder, "call-id", call->call_id);
+  event_add_string (builder, "digit", text);
+  emit_event (call->service, builder);
+}
+
 static GBytes *
 extension_answer (Call          *call,
                   GBytes        *offer_bytes,
@@ -1276,6 +1290,9 @@ extension_answer (Call          *call,
       *error_code = 488;
       return NULL;
     }
+  if (media != self->sink)
+    dt_rtp_reflector_watch_dtmf (media, negotiated != NULL ? negotiated->telephone_event_pt : -1,
+                                 on_echo_dtmf, call);
   if (call->offer != NULL)
     answer->origin_sess_version = call->offer->origin_sess_version + 1;
   g_clear_pointer (&call->offer, dt_sdp_free);
@@ -1284,6 +1301,33 @@ extension_answer (Call          *call,
   text = dt_sdp_to_string (answer);
   text_length = strlen (text);
   return g_bytes_new_take (g_steal_pointer (&text), text_length);
+}
+
+/* RFC 3264 §8.4: an offer of sendonly or inactive holds the echo; the
+ * helper says so when that changes, not on every session refresh. */
+static void
+note_hold (Call   *call,
+           GBytes *offer_bytes)
+{
+  g_autoptr(DtSdp) offer = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  gboolean held;
+  const char *data;
+  gsize length;
+
+  if (offer_bytes == NULL || g_bytes_get_size (offer_bytes) == 0)
+    return;
+  data = g_bytes_get_data (offer_bytes, &length);
+  offer = dt_sdp_parse (data, length, NULL);
+  if (offer == NULL)
+    return;
+  held = dt_sdp_is_hold (offer);
+  if (held == call->held)
+    return;
+  call->held = held;
+  builder = event_begin (held ? "call-held" : "call-resumed");
+  event_add_string (builder, "call-id", call->call_id);
+  emit_event (call->service, builder);
 }
 
 static void
@@ -1301,6 +1345,8 @@ on_extension_reinvite (DtSipDialog *dialog,
   answer = extension_answer (call, sdp, &code, &error);
   if (!dt_sip_dialog_answer_reinvite (dialog, answer ? 200 : 488, answer, &error))
     g_debug ("re-INVITE not answered: %s", error->message);
+  else if (answer != NULL)
+    note_hold (call, sdp);
 }
 
 static void

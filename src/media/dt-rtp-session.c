@@ -839,11 +839,13 @@ on_playback_blocked (GstPad          *pad,
   return GST_PAD_PROBE_REMOVE;
 }
 
-/* Replaces the capture or playback end, whose device went away, with the
- * default device, in the running pipeline: the call goes on. */
+/* Replaces the capture or playback end in the running pipeline, so the
+ * call goes on: with the default device when its device went away
+ * (@chosen FALSE), or with the device the person just chose. */
 static gboolean
-move_to_default_device (DtRtpSession *self,
-                        gboolean      source)
+replace_end (DtRtpSession *self,
+             gboolean      source,
+             gboolean      chosen)
 {
   GstBin *bin = GST_BIN (self->pipeline);
   g_autofree char *old_name = g_strdup (source ? self->source_device : self->sink_device);
@@ -853,16 +855,24 @@ move_to_default_device (DtRtpSession *self,
 
   if (!source && self->next_sink != NULL)
     return TRUE;
-  fresh = source ? dt_audio_config_create_source_full (self->audio, FALSE, &new_name, &error)
-                 : dt_audio_config_create_sink_full (self->audio, FALSE, &new_name, &error);
+  fresh = source ? dt_audio_config_create_source_full (self->audio, chosen, &new_name, &error)
+                 : dt_audio_config_create_sink_full (self->audio, chosen, &new_name, &error);
   if (fresh == NULL)
     {
-      g_message ("The audio device “%s” went away, and no other can take over: %s", old_name,
-                 error->message);
+      if (chosen)
+        g_message ("The chosen audio device cannot be opened; the call stays on “%s”: %s",
+                   old_name != NULL ? old_name : "the default device", error->message);
+      else
+        g_message ("The audio device “%s” went away, and no other can take over: %s",
+                   old_name, error->message);
       return FALSE;
     }
-  g_message ("The audio device “%s” went away; the call moves to “%s”", old_name,
-             new_name != NULL ? new_name : "the default device");
+  if (chosen)
+    g_message ("The call moves to the chosen audio device “%s”",
+               new_name != NULL ? new_name : "the default device");
+  else
+    g_message ("The audio device “%s” went away; the call moves to “%s”", old_name,
+               new_name != NULL ? new_name : "the default device");
 
   if (source)
     {
@@ -914,9 +924,9 @@ on_device_removed (DtAudioDevices *devices,
   if (self->pipeline == NULL)
     return;
   if (dt_audio_devices_is_source (device) && g_strcmp0 (name, self->source_device) == 0)
-    move_to_default_device (self, TRUE);
+    replace_end (self, TRUE, FALSE);
   else if (dt_audio_devices_is_sink (device) && g_strcmp0 (name, self->sink_device) == 0)
-    move_to_default_device (self, FALSE);
+    replace_end (self, FALSE, FALSE);
 }
 
 static gboolean
@@ -941,6 +951,33 @@ watch_devices (DtRtpSession *self)
       return;
     }
   g_signal_connect (self->devices, "device-removed", G_CALLBACK (on_device_removed), self);
+}
+
+/* The person picked another microphone or speaker during the call (the
+ * in-call page or Preferences): the end moves at once. A GStreamer
+ * description (tests, the helper) stands in for every device, so there is
+ * nothing to move then. */
+static void
+on_chosen_device_changed (DtAudioConfig *audio,
+                          GParamSpec    *pspec,
+                          gpointer       user_data)
+{
+  DtRtpSession *self = user_data;
+  gboolean source = g_str_equal (pspec->name, "source-device");
+  const char *description = source ? dt_audio_config_get_source_description (audio)
+                                   : dt_audio_config_get_sink_description (audio);
+  const char *chosen = source ? dt_audio_config_get_source_device (audio)
+                              : dt_audio_config_get_sink_device (audio);
+  const char *open = source ? self->source_device : self->sink_device;
+
+  if (self->pipeline == NULL || (description != NULL && *description != '\0')
+      || (source ? self->source == NULL : self->sink == NULL))
+    return;
+  if (has_device_name (chosen) ? g_strcmp0 (chosen, open) == 0 : open == NULL)
+    return;
+  if (has_device_name (chosen) && self->devices == NULL)
+    watch_devices (self);
+  replace_end (self, source, TRUE);
 }
 
 static gboolean
@@ -989,12 +1026,12 @@ on_bus_message (GstBus     *bus,
       if (self->source_device != NULL && self->source != NULL
           && (origin == GST_OBJECT (self->source)
               || gst_object_has_as_ancestor (origin, GST_OBJECT (self->source)))
-          && move_to_default_device (self, TRUE))
+          && replace_end (self, TRUE, FALSE))
         return G_SOURCE_CONTINUE;
       if (self->sink_device != NULL && self->sink != NULL
           && (origin == GST_OBJECT (self->sink)
               || gst_object_has_as_ancestor (origin, GST_OBJECT (self->sink)))
-          && move_to_default_device (self, FALSE))
+          && replace_end (self, FALSE, FALSE))
         return G_SOURCE_CONTINUE;
       g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
     }
@@ -1254,6 +1291,8 @@ hold_back_sending (DtRtpSession *self)
 static void
 teardown (DtRtpSession *self)
 {
+  if (self->audio != NULL)
+    g_signal_handlers_disconnect_by_func (self->audio, on_chosen_device_changed, self);
   clear_source (&self->tick);
   clear_source (&self->dtmf_timer);
   g_queue_clear_full (&self->dtmf_queue, g_free);
@@ -1752,6 +1791,11 @@ dt_rtp_session_start (DtRtpSession        *self,
       g_signal_handlers_disconnect_by_data (self->devices, self);
       g_clear_object (&self->devices);
     }
+
+  g_signal_connect (self->audio, "notify::source-device",
+                    G_CALLBACK (on_chosen_device_changed), self);
+  g_signal_connect (self->audio, "notify::sink-device",
+                    G_CALLBACK (on_chosen_device_changed), self);
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_create_watch (bus);

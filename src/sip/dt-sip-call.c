@@ -202,6 +202,18 @@ on_media_stats (GObject    *stats,
                         dt_call_stats_get_mos (from));
 }
 
+/* The session's level elements report ten times a second; the call
+ * carries the figures to the UI, which cannot see the session. */
+static void
+on_media_level (DtRtpSession *media,
+                GParamSpec   *pspec,
+                gpointer      user_data)
+{
+  _dt_call_set_levels (DT_CALL (user_data),
+                       dt_rtp_session_get_input_level (media),
+                       dt_rtp_session_get_output_level (media));
+}
+
 static void
 on_media_dtmf (DtRtpSession *media,
                char          digit,
@@ -310,6 +322,10 @@ apply_media (DtSipCall *self)
       g_signal_connect_object (dt_rtp_session_get_stats (self->media), "notify",
                                G_CALLBACK (on_media_stats), self, 0);
       g_signal_connect_object (self->media, "dtmf-received", G_CALLBACK (on_media_dtmf), self, 0);
+      g_signal_connect_object (self->media, "notify::input-level", G_CALLBACK (on_media_level),
+                               self, 0);
+      g_signal_connect_object (self->media, "notify::output-level", G_CALLBACK (on_media_level),
+                               self, 0);
       g_signal_connect_object (self->media, "media-timeout", G_CALLBACK (on_media_timeout),
                                self, 0);
       g_signal_connect_object (self->media, "error", G_CALLBACK (on_media_error), self, 0);
