@@ -99,8 +99,9 @@ static const struct {
   { "*", "" }, { "0", "" }, { "#", "" },
 };
 
-static void show_call (DtCallPage *self,
-                       DtCall     *call);
+static void show_call      (DtCallPage *self,
+                            DtCall     *call);
+static void set_up_devices (DtCallPage *self);
 
 static const char *
 state_text (DtCall *call)
@@ -469,6 +470,10 @@ show_call (DtCallPage *self,
       g_signal_connect (call, "notify::input-level", G_CALLBACK (on_levels_changed), self);
       g_signal_connect (call, "notify::output-level", G_CALLBACK (on_levels_changed), self);
       g_signal_connect (dt_call_get_stats (call), "notify", G_CALLBACK (on_stats_changed), self);
+      /* The device list starts GStreamer and its device monitor: the
+       * first call needs it, the first window does not. */
+      if (self->microphone == NULL)
+        set_up_devices (self);
     }
 
   update_call (self);
@@ -950,7 +955,6 @@ dt_call_page_init (DtCallPage *self)
       gtk_level_bar_remove_offset_value (self->input_level, offsets[i]);
       gtk_level_bar_remove_offset_value (self->output_level, offsets[i]);
     }
-  set_up_devices (self);
   update_call (self);
   update_others (self);
 }
@@ -1044,7 +1048,10 @@ dt_call_page_set_settings (DtCallPage *self,
 
   if (!g_set_object (&self->settings, settings))
     return;
-  set_up_devices (self);
+  g_clear_object (&self->microphone);
+  g_clear_object (&self->speaker);
+  if (self->call != NULL)
+    set_up_devices (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SETTINGS]);
 }
 
