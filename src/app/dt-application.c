@@ -16,6 +16,7 @@
 #include "dt-application.h"
 #include "dt-dbus-generated.h"
 #include "dt-dbus-service.h"
+#include "dt-diagnostics-window.h"
 #include "dt-preferences-window.h"
 #include "dt-ringer.h"
 #include "dt-uri.h"
@@ -689,6 +690,20 @@ accounts_action (GSimpleAction *action,
 }
 
 static void
+diagnostics_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  DtDiagnosticsWindow *window = dt_diagnostics_window_new (parent, self->settings,
+                                                           self->registry);
+
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -862,6 +877,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "answer-call", answer_call_action, "s", NULL, NULL, { 0 } },
   { "decline-call", decline_call_action, "s", NULL, NULL, { 0 } },
+  { "diagnostics", diagnostics_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "test-call", test_call_action, NULL, NULL, NULL, { 0 } },
   { "dial", dial_action, "s", NULL, NULL, { 0 } },
