@@ -10,7 +10,8 @@
  * saved HTML report names both with their grades; a second run is
  * cancelled while a silent server keeps it waiting, and then nothing moves
  * any more and Run is back; a URI that does not parse shows the parser's
- * message and turns Run off. Screenshots at 560 and 360 px wide, during
+ * message and turns Run off; a window closed in the middle of a run goes
+ * cleanly. Screenshots at 560 and 360 px wide, during
  * and after a run, go to the artefacts folder.
  */
 
@@ -451,6 +452,42 @@ test_run (void)
   g_unlink (report_path);
 }
 
+static gboolean
+family_row_shown (gpointer data)
+{
+  StageWait *wait = data;
+
+  return _dt_diagnostics_window_get_family_row (wait->window, wait->uri,
+                                                G_SOCKET_FAMILY_IPV4) != NULL;
+}
+
+static gboolean
+is_finalized (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closed in the middle of a run: the run stops, nothing touches the gone
+ * widgets, and the window is freed once the last callback has come */
+static void
+test_close_while_running (void)
+{
+  g_autoptr(DtSettings) settings = dt_settings_new ();
+  DtDiagnosticsWindow *window = open_window (settings);
+  g_autofree char *good = g_strdup_printf ("turn:127.0.0.1:%u", server->port);
+  StageWait wait = { window, good, DT_DIAG_STAGE_PARSE };
+  gpointer weak = window;
+
+  type_server (window, 0, good, COTURN_USERNAME, COTURN_PASSWORD);
+  g_signal_emit_by_name (_dt_diagnostics_window_get_run_button (window), "clicked");
+  spin_until (family_row_shown, &wait);
+  g_assert_true (dt_diagnostics_window_get_running (window));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_until (is_finalized, &weak);
+}
+
 /* The parser's own message, under the row, and no Run */
 static void
 test_invalid_uri (void)
@@ -512,6 +549,7 @@ main (int   argc,
 
   g_test_add_func ("/diagnostics-pane/invalid-uri", test_invalid_uri);
   g_test_add_func ("/diagnostics-pane/run", test_run);
+  g_test_add_func ("/diagnostics-pane/close-while-running", test_close_while_running);
 
   ret = g_test_run ();
 

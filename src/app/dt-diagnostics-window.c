@@ -88,6 +88,7 @@ struct _DtDiagnosticsWindow
   GPtrArray            *uri_views;     /* UriView */
 
   gboolean              running;
+  gboolean              disposed;      /* callbacks that outlive the widgets stop */
   GCancellable         *cancellable;   /* the run under way */
   DtDiagRunner         *runner;
   DtDiagReport         *report;        /* the last finished run's */
@@ -98,6 +99,7 @@ struct _DtDiagnosticsWindow
   /* The local test peer */
   GSubprocess          *helper;
   GDataInputStream     *helper_out;
+  GCancellable         *helper_cancellable;
   char                 *helper_url;
   SoupSession          *soup;
 
@@ -591,6 +593,8 @@ on_peer_info (GObject      *source,
   gsize length;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (self->disposed)
+    return;
   message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   if (body != NULL && soup_message_get_status (message) != SOUP_STATUS_OK)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The test peer answered %u %s"),
@@ -643,6 +647,33 @@ ask_peer (DtDiagnosticsWindow *self,
                                     on_peer_info, g_object_ref (self));
 }
 
+static void drain_helper (GDataInputStream *out,
+                          GCancellable     *cancellable);
+
+static void
+on_helper_line (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GCancellable) cancellable = user_data;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
+                                                    NULL);
+  if (line != NULL)
+    drain_helper (G_DATA_INPUT_STREAM (source), cancellable);
+}
+
+/* After its ready line the helper prints one line per ICE session: read
+ * them, or a full pipe would stop the peer in the middle of a run */
+static void
+drain_helper (GDataInputStream *out,
+              GCancellable     *cancellable)
+{
+  g_data_input_stream_read_line_async (out, G_PRIORITY_LOW, cancellable, on_helper_line,
+                                       g_object_ref (cancellable));
+}
+
 static void
 on_helper_ready (GObject      *source,
                  GAsyncResult *result,
@@ -657,6 +688,8 @@ on_helper_ready (GObject      *source,
 
   line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
                                                     &error);
+  if (self->disposed)
+    return;
   if (line != NULL)
     node = json_from_string (line, &error);
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
@@ -680,6 +713,7 @@ on_helper_ready (GObject      *source,
     }
 
   self->helper_url = g_strdup (url);
+  drain_helper (self->helper_out, self->helper_cancellable);
   ask_peer (self, self->helper_url, NULL);
 }
 
@@ -1142,6 +1176,8 @@ on_run_done (GObject      *source,
   g_autoptr(DtDiagReport) report = NULL;
 
   report = dt_diag_runner_run_finish (DT_DIAG_RUNNER (source), result, &error);
+  if (self->disposed)
+    return;
   if (report == NULL)
     {
       run_failed (self, error);
@@ -1285,13 +1321,14 @@ on_saved (GObject      *source,
 
   if (!_dt_diagnostics_window_save_finish (self, result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       message = g_strdup_printf (_("The report could not be saved: %s"), error->message);
     }
   else
     message = g_strdup (_("Report saved"));
-  toast (self, message);
+  if (!self->disposed)
+    toast (self, message);
 }
 
 static void
@@ -1400,7 +1437,9 @@ dt_diagnostics_window_dispose (GObject *object)
 {
   DtDiagnosticsWindow *self = DT_DIAGNOSTICS_WINDOW (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->helper_cancellable);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_func (self->runner, on_stage_changed, self);
   if (self->chooser != NULL)
@@ -1424,6 +1463,7 @@ dt_diagnostics_window_finalize (GObject *object)
   g_clear_object (&self->report);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->soup);
+  g_clear_object (&self->helper_cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->registry);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
@@ -1512,6 +1552,7 @@ dt_diagnostics_window_init (DtDiagnosticsWindow *self)
   self->servers = g_ptr_array_new_with_free_func (g_free);
   self->uri_views = g_ptr_array_new_with_free_func ((GDestroyNotify) uri_view_free);
   self->summary_rows = g_ptr_array_new ();
+  self->helper_cancellable = g_cancellable_new ();
   self->advice_rows = g_ptr_array_new ();
   /* The peer is Dialtone's own helper, or one the person named: no proxy */
   self->soup = soup_session_new_with_options ("timeout", PEER_TIMEOUT_S,
