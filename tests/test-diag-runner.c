@@ -12,7 +12,9 @@
  * wrong password, a closed port, a silent port, an untrusted certificate
  * and a malformed URI each fail with their own reason; and a run can be
  * cancelled. Every assertion on results reads the JSON report, as a
- * script would.
+ * script would, except the progress test's: the "stage-changed" signals
+ * of a run, watched as they come, against the stages of the report it
+ * gives.
  */
 
 /* unshare (2) */
@@ -591,6 +593,137 @@ test_malformed (void)
   g_assert_cmpstr (family_grade (root, "ipv4"), ==, "Good");
 }
 
+/* What "stage-changed" said, in order */
+typedef struct {
+  const DtDiagEntry *entry;
+  DtDiagStage        stage;
+  DtDiagStageState   state;
+  gboolean           before_result;
+} Progress;
+
+typedef struct {
+  GArray        *seen;       /* Progress */
+  GAsyncResult **result;
+} ProgressWatch;
+
+static void
+on_stage_changed (DtDiagRunner *runner,
+                  gpointer      entry,
+                  guint         stage,
+                  guint         state,
+                  gpointer      user_data)
+{
+  ProgressWatch *watch = user_data;
+  Progress progress = { entry, stage, state, *watch->result == NULL };
+
+  g_assert_cmpuint (stage, <, DT_DIAG_N_STAGES);
+  g_array_append_val (watch->seen, progress);
+}
+
+/* A working UDP and TCP server and a wrong password: every entry's stages
+ * are announced as they start and as they end, before the run returns,
+ * and what was announced is what the report holds, in its order. */
+static void
+test_progress (void)
+{
+  g_autoptr(DtDiagRunner) runner = make_runner (TRUE);
+  g_autofree char *udp = g_strdup_printf ("turn:127.0.0.1:%u", server->port);
+  g_autofree char *tcp = g_strdup_printf ("turn:127.0.0.1:%u?transport=tcp", server->port);
+  g_autofree char *bad = g_strdup_printf ("turns:127.0.0.1:%u", server->tls_port);
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (Progress));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtDiagReport) report = NULL;
+  ProgressWatch watch = { seen, &result };
+  guint n_running = 0;
+
+  dt_diag_runner_add_uri (runner, udp, COTURN_USERNAME, COTURN_PASSWORD);
+  dt_diag_runner_add_uri (runner, tcp, COTURN_USERNAME, COTURN_PASSWORD);
+  dt_diag_runner_add_uri (runner, bad, COTURN_USERNAME, "not-the-password");
+  g_signal_connect (runner, "stage-changed", G_CALLBACK (on_stage_changed), &watch);
+
+  dt_diag_runner_run_async (runner, NULL, on_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = dt_diag_runner_run_finish (runner, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+
+  g_assert_cmpuint (dt_diag_report_get_n_entries (report), ==, have_ipv6 ? 6 : 3);
+  for (guint i = 0; i < dt_diag_report_get_n_entries (report); i++)
+    {
+      const DtDiagEntry *entry = dt_diag_report_get_entry (report, i);
+      gboolean recorded[DT_DIAG_N_STAGES] = { FALSE, };
+      gboolean running[DT_DIAG_N_STAGES] = { FALSE, };
+      gint last = -1;
+      g_autoptr(GString) order = g_string_new (NULL);
+
+      for (guint k = 0; k < seen->len; k++)
+        {
+          Progress *p = &g_array_index (seen, Progress, k);
+
+          if (p->entry != entry)
+            continue;
+          /* Live, not replayed at the end */
+          g_assert_true (p->before_result);
+          g_string_append_printf (order, " %s:%s", dt_diag_stage_to_string (p->stage),
+                                  dt_diag_stage_state_to_string (p->state));
+          if (p->state == DT_DIAG_STAGE_RUNNING)
+            {
+              /* A stage starts after the last one ended, once */
+              g_assert_cmpint ((gint) p->stage, >, last);
+              g_assert_false (running[p->stage]);
+              running[p->stage] = TRUE;
+              n_running++;
+              continue;
+            }
+          /* Each stage ends once, in the report's order, as recorded */
+          g_assert_cmpint ((gint) p->stage, >, last);
+          last = p->stage;
+          recorded[p->stage] = TRUE;
+          g_assert_cmpint (p->state, ==, entry->stages[p->stage].state);
+          /* A stage with a time of its own was announced as it started */
+          if (p->stage != DT_DIAG_STAGE_PARSE && p->stage != DT_DIAG_STAGE_HANDSHAKE &&
+              (p->state == DT_DIAG_STAGE_PASSED || p->state == DT_DIAG_STAGE_FAILED))
+            g_assert_true (running[p->stage]);
+        }
+      g_test_message ("%s %s:%s", entry->uri_text, dt_diag_family_to_string (entry->family),
+                      order->str);
+
+      /* The first word is the parse; nothing the report holds went unsaid */
+      g_assert_true (recorded[DT_DIAG_STAGE_PARSE]);
+      for (guint s = 0; s < DT_DIAG_N_STAGES; s++)
+        if (!recorded[s])
+          {
+            g_assert_cmpint (entry->stages[s].state, ==, DT_DIAG_STAGE_NOT_RUN);
+            g_assert_cmpint (entry->stages[s].reason, ==, DT_DIAG_REASON_NONE);
+          }
+
+      if (entry->family == G_SOCKET_FAMILY_IPV4 && g_str_equal (entry->uri_text, udp))
+        for (guint s = DT_DIAG_STAGE_RESOLVE; s <= DT_DIAG_STAGE_ICE; s++)
+          {
+            g_assert_true (recorded[s]);
+            if (s != DT_DIAG_STAGE_HANDSHAKE)
+              g_assert_cmpint (entry->stages[s].state, ==, DT_DIAG_STAGE_PASSED);
+          }
+      if (entry->family == G_SOCKET_FAMILY_IPV4 && g_str_equal (entry->uri_text, bad))
+        {
+          g_assert_true (running[DT_DIAG_STAGE_ALLOCATE]);
+          g_assert_cmpint (entry->stages[DT_DIAG_STAGE_ALLOCATE].state, ==,
+                           DT_DIAG_STAGE_FAILED);
+          g_assert_cmpint (entry->stages[DT_DIAG_STAGE_ALLOCATE].reason, ==,
+                           DT_DIAG_REASON_AUTH_FAILED);
+          g_assert_false (recorded[DT_DIAG_STAGE_PERMISSION]);
+        }
+    }
+  /* Resolve, connect, binding, allocate, permission, greeting and ICE for
+   * the UDP URI alone */
+  g_assert_cmpuint (n_running, >=, 7);
+
+  g_clear_object (&result);
+  g_assert_finalize_object (g_steal_pointer (&report));
+}
+
 static void
 on_cancel_timeout (gpointer user_data)
 {
@@ -912,6 +1045,7 @@ main (int   argc,
   g_test_add_func ("/diag-runner/untrusted", test_untrusted);
   g_test_add_func ("/diag-runner/malformed", test_malformed);
   g_test_add_func ("/diag-runner/cancel", test_cancel);
+  g_test_add_func ("/diag-runner/progress", test_progress);
 
   ret = g_test_run ();
 

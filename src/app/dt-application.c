@@ -14,8 +14,10 @@
 
 #include "dt-accounts-dialog.h"
 #include "dt-application.h"
+#include "dt-application-private.h"
 #include "dt-dbus-generated.h"
 #include "dt-dbus-service.h"
+#include "dt-diagnostics-window.h"
 #include "dt-preferences-window.h"
 #include "dt-ringer.h"
 #include "dt-rtp-session.h"
@@ -533,14 +535,16 @@ on_demo_ready (GObject      *source,
 }
 
 /* The test server goes when Dialtone goes, however it goes. */
-static void
-die_with_parent (gpointer user_data)
+/* The child setup of every dialtone-helper the app starts: it goes with us. */
+void
+_dt_application_helper_child_setup (gpointer user_data)
 {
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
-static char *
-find_helper (void)
+/* $DIALTONE_HELPER, the installed one, or the first on $PATH. */
+char *
+_dt_application_find_helper (void)
 {
   const char *path = g_getenv ("DIALTONE_HELPER");
 
@@ -556,7 +560,7 @@ find_helper (void)
 static void
 start_demo (DtApplication *self)
 {
-  g_autofree char *helper = find_helper ();
+  g_autofree char *helper = _dt_application_find_helper ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -566,7 +570,7 @@ start_demo (DtApplication *self)
       return;
     }
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, _dt_application_helper_child_setup, NULL, NULL);
   self->demo_helper = g_subprocess_launcher_spawn (launcher, &error, helper, "serve", "--sip", "0",
                                                    "--user", "demo:demo", NULL);
   if (self->demo_helper == NULL)
@@ -687,6 +691,20 @@ accounts_action (GSimpleAction *action,
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+diagnostics_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  DtApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  DtDiagnosticsWindow *window = dt_diagnostics_window_new (parent, self->settings,
+                                                           self->registry);
+
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -863,6 +881,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "answer-call", answer_call_action, "s", NULL, NULL, { 0 } },
   { "decline-call", decline_call_action, "s", NULL, NULL, { 0 } },
+  { "diagnostics", diagnostics_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "test-call", test_call_action, NULL, NULL, NULL, { 0 } },
   { "dial", dial_action, "s", NULL, NULL, { 0 } },

@@ -152,6 +152,7 @@ append_stage (GString                 *out,
       append_escaped (out, _("does not apply"));
       break;
     case DT_DIAG_STAGE_NOT_RUN:
+    case DT_DIAG_STAGE_RUNNING:
     default:
       append_escaped (out, result->reason != DT_DIAG_REASON_NONE
                            ? dt_diag_reason_to_label (result->reason) : _("not run"));

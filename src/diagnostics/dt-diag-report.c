@@ -924,7 +924,7 @@ dt_diag_stage_to_label (DtDiagStage stage)
  * @state: a #DtDiagStageState
  *
  * Returns: the state's name in reports: "not-run", "passed", "failed" or
- *   "skipped"
+ *   "skipped"; "running" for a stage under way
  */
 const char *
 dt_diag_stage_state_to_string (DtDiagStageState state)
@@ -939,6 +939,8 @@ dt_diag_stage_state_to_string (DtDiagStageState state)
       return "failed";
     case DT_DIAG_STAGE_SKIPPED:
       return "skipped";
+    case DT_DIAG_STAGE_RUNNING:
+      return "running";
     default:
       g_return_val_if_reached ("");
     }

@@ -52,12 +52,15 @@ typedef enum {
  * @DT_DIAG_STAGE_FAILED: failed; the reason says why
  * @DT_DIAG_STAGE_SKIPPED: does not apply to this URI (no handshake over
  *   plain UDP, no relay for `stun:`)
+ * @DT_DIAG_STAGE_RUNNING: under way; only #DtDiagRunner::stage-changed
+ *   says so, a report never holds it
  */
 typedef enum {
   DT_DIAG_STAGE_NOT_RUN,
   DT_DIAG_STAGE_PASSED,
   DT_DIAG_STAGE_FAILED,
   DT_DIAG_STAGE_SKIPPED,
+  DT_DIAG_STAGE_RUNNING,
 } DtDiagStageState;
 
 /**

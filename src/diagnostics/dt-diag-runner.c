@@ -14,6 +14,10 @@
  * (dt-diag-ice.c) starts and runs beside the jobs that follow, since it
  * spends most of its time waiting on timers; the report is done when the
  * last job and the last ICE check are.
+ * Every change to a stage goes through entry_passed(), entry_failed() and
+ * entry_set() here, and every reported start through
+ * stage_begin_reported(), so that "stage-changed" tells a window each
+ * step as it happens, in the order the report ends up with.
  */
 
 #define G_LOG_DOMAIN "dialtone-diagnostics"
@@ -45,6 +49,13 @@ enum {
 };
 
 static GParamSpec *props[N_PROPS];
+
+enum {
+  STAGE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 struct _DtDiagRunner
 {
@@ -208,6 +219,53 @@ on_watchdog (gpointer user_data)
   g_cancellable_cancel (run->stage_cancellable);
 }
 
+/* The run's GTask (a lane's parent) holds the runner while it runs */
+static void
+emit_stage_changed (GTask            *parent,
+                    DtDiagEntry      *entry,
+                    DtDiagStage       stage,
+                    DtDiagStageState  state)
+{
+  g_signal_emit (g_task_get_source_object (parent), signals[STAGE_CHANGED], 0, entry,
+                 (guint) stage, (guint) state);
+}
+
+static void
+entry_passed (GTask       *parent,
+              DtDiagEntry *entry,
+              DtDiagStage  stage,
+              gint64       duration_us)
+{
+  dt_diag_entry_stage_passed (entry, stage, duration_us);
+  emit_stage_changed (parent, entry, stage, DT_DIAG_STAGE_PASSED);
+}
+
+static void
+entry_failed (GTask        *parent,
+              DtDiagEntry  *entry,
+              DtDiagStage   stage,
+              gint64        duration_us,
+              DtDiagReason  reason,
+              guint         stun_code,
+              const char   *stun_reason,
+              const char   *detail)
+{
+  dt_diag_entry_stage_failed (entry, stage, duration_us, reason, stun_code, stun_reason, detail);
+  emit_stage_changed (parent, entry, stage, DT_DIAG_STAGE_FAILED);
+}
+
+static void
+entry_set (GTask            *parent,
+           DtDiagEntry      *entry,
+           DtDiagStage       stage,
+           DtDiagStageState  state,
+           DtDiagReason      reason,
+           const char       *detail)
+{
+  dt_diag_entry_stage_set (entry, stage, state, reason, detail);
+  emit_stage_changed (parent, entry, stage, state);
+}
+
 /* Starts @stage with a deadline of @timeout_ms. */
 static void
 stage_begin (Run         *run,
@@ -223,6 +281,16 @@ stage_begin (Run         *run,
   /* A cancel that came between two stages still stops this one */
   if (g_cancellable_is_cancelled (run->cancellable))
     g_cancellable_cancel (run->stage_cancellable);
+}
+
+/* Starts a stage the report shows, and says so */
+static void
+stage_begin_reported (Run         *run,
+                      DtDiagStage  stage,
+                      guint        timeout_ms)
+{
+  stage_begin (run, stage, timeout_ms);
+  emit_stage_changed (run->parent, run->entry, stage, DT_DIAG_STAGE_RUNNING);
 }
 
 static gint64
@@ -303,11 +371,11 @@ stage_failed (Run          *run,
       g_autofree char *detail =
         g_strdup_printf (_("No response within %u ms"), run->stage_timeout_ms);
 
-      dt_diag_entry_stage_failed (run->entry, stage, duration_us, reason, 0, NULL, detail);
+      entry_failed (run->parent, run->entry, stage, duration_us, reason, 0, NULL, detail);
     }
   else
-    dt_diag_entry_stage_failed (run->entry, stage, duration_us, reason, code, stun_reason,
-                                error->message);
+    entry_failed (run->parent, run->entry, stage, duration_us, reason, code, stun_reason,
+                  error->message);
 }
 
 static void
@@ -398,7 +466,7 @@ greeting_done (GTask        *greeting_task,
 
   if (reason == DT_DIAG_REASON_NONE)
     {
-      dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_GREETING, rtt_us);
+      entry_passed (run->parent, run->entry, DT_DIAG_STAGE_GREETING, rtt_us);
       run->entry->greeting_rtt_us = rtt_us;
     }
   else
@@ -407,8 +475,8 @@ greeting_done (GTask        *greeting_task,
         g_strdup_printf (_("No reply from the peer through the relay within %u ms"),
                          run->stage_timeout_ms);
 
-      dt_diag_entry_stage_failed (run->entry, DT_DIAG_STAGE_GREETING, stage_elapsed (run),
-                                  reason, 0, NULL, detail);
+      entry_failed (run->parent, run->entry, DT_DIAG_STAGE_GREETING, stage_elapsed (run),
+                    reason, 0, NULL, detail);
     }
   start_release (task);
 }
@@ -514,7 +582,7 @@ start_greeting (GTask *task)
   g_autoptr(GError) error = NULL;
   guint32 session = g_random_int ();
 
-  stage_begin (run, DT_DIAG_STAGE_GREETING, run->stage_timeout_ms);
+  stage_begin_reported (run, DT_DIAG_STAGE_GREETING, run->stage_timeout_ms);
   run->greeting_task = g_object_ref (task);
   run->session = g_strdup_printf ("%08x", session);
   run->sent_us = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -605,7 +673,7 @@ on_permission (GObject      *source,
       return;
     }
 
-  dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_PERMISSION, stage_elapsed (run));
+  entry_passed (run->parent, run->entry, DT_DIAG_STAGE_PERMISSION, stage_elapsed (run));
   stage_stop (run);
   start_greeting (task);
 }
@@ -615,7 +683,7 @@ start_permission (GTask *task)
 {
   Run *run = g_task_get_task_data (task);
 
-  stage_begin (run, DT_DIAG_STAGE_PERMISSION, run->stage_timeout_ms);
+  stage_begin_reported (run, DT_DIAG_STAGE_PERMISSION, run->stage_timeout_ms);
   dt_turn_client_create_permission_async (run->client,
                                           run->peers[family_index (run->job->family)],
                                           run->stage_cancellable, on_permission,
@@ -664,14 +732,14 @@ on_allocated (GObject      *source,
         g_strdup_printf (_("The server allocated an %s relay instead"),
                          relay_family == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4");
 
-      dt_diag_entry_stage_failed (run->entry, DT_DIAG_STAGE_ALLOCATE, stage_elapsed (run),
-                                  DT_DIAG_REASON_FAMILY_NOT_SUPPORTED, 0, NULL, detail);
+      entry_failed (run->parent, run->entry, DT_DIAG_STAGE_ALLOCATE, stage_elapsed (run),
+                    DT_DIAG_REASON_FAMILY_NOT_SUPPORTED, 0, NULL, detail);
       stage_stop (run);
       start_release (task);
       return;
     }
 
-  dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_ALLOCATE, stage_elapsed (run));
+  entry_passed (run->parent, run->entry, DT_DIAG_STAGE_ALLOCATE, stage_elapsed (run));
   stage_stop (run);
   start_permission (task);
 }
@@ -687,7 +755,7 @@ start_allocate (GTask *task)
       return;
     }
 
-  stage_begin (run, DT_DIAG_STAGE_ALLOCATE, run->stage_timeout_ms);
+  stage_begin_reported (run, DT_DIAG_STAGE_ALLOCATE, run->stage_timeout_ms);
   dt_turn_client_allocate_async (run->client, run->stage_cancellable, on_allocated,
                                  g_object_ref (task));
 }
@@ -719,7 +787,7 @@ on_binding (GObject      *source,
       return;
     }
 
-  dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_BINDING, stage_elapsed (run));
+  entry_passed (run->parent, run->entry, DT_DIAG_STAGE_BINDING, stage_elapsed (run));
   record_mapped (run, mapped);
   stage_stop (run);
   start_allocate (task);
@@ -735,13 +803,13 @@ start_binding (GTask *task)
    * the report shows what it answered */
   if (dt_ice_uri_is_turn (uri) && !dt_ice_uri_stun_expected (uri))
     {
-      dt_diag_entry_stage_set (run->entry, DT_DIAG_STAGE_BINDING, DT_DIAG_STAGE_SKIPPED,
-                               DT_DIAG_REASON_NONE, NULL);
+      entry_set (run->parent, run->entry, DT_DIAG_STAGE_BINDING, DT_DIAG_STAGE_SKIPPED,
+                 DT_DIAG_REASON_NONE, NULL);
       start_allocate (task);
       return;
     }
 
-  stage_begin (run, DT_DIAG_STAGE_BINDING, run->stage_timeout_ms);
+  stage_begin_reported (run, DT_DIAG_STAGE_BINDING, run->stage_timeout_ms);
   dt_turn_client_binding_async (run->client, run->stage_cancellable, on_binding,
                                 g_object_ref (task));
 }
@@ -778,8 +846,8 @@ on_connected (GObject      *source,
                       now - (resolved ? resolved : run->stage_started_us), error);
       else
         {
-          dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_CONNECT,
-                                      connected - (resolved ? resolved : run->stage_started_us));
+          entry_passed (run->parent, run->entry, DT_DIAG_STAGE_CONNECT,
+                        connected - (resolved ? resolved : run->stage_started_us));
           stage_failed (run, DT_DIAG_STAGE_HANDSHAKE, now - connected, error);
         }
       stage_stop (run);
@@ -787,13 +855,13 @@ on_connected (GObject      *source,
       return;
     }
 
-  dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_CONNECT,
-                              connected - (resolved ? resolved : run->stage_started_us));
+  entry_passed (run->parent, run->entry, DT_DIAG_STAGE_CONNECT,
+                connected - (resolved ? resolved : run->stage_started_us));
   if (tls)
-    dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_HANDSHAKE, handshaken - connected);
+    entry_passed (run->parent, run->entry, DT_DIAG_STAGE_HANDSHAKE, handshaken - connected);
   else
-    dt_diag_entry_stage_set (run->entry, DT_DIAG_STAGE_HANDSHAKE, DT_DIAG_STAGE_SKIPPED,
-                             DT_DIAG_REASON_NONE, NULL);
+    entry_set (run->parent, run->entry, DT_DIAG_STAGE_HANDSHAKE, DT_DIAG_STAGE_SKIPPED,
+               DT_DIAG_REASON_NONE, NULL);
   g_set_object (&run->entry->server_address, dt_turn_client_get_server_address (client));
   stage_stop (run);
   start_binding (task);
@@ -833,7 +901,7 @@ start_connect (GTask        *task,
 
   /* The client times each of resolve, connect and handshake itself; this
    * watchdog only backs it up */
-  stage_begin (run, DT_DIAG_STAGE_CONNECT, 3 * run->stage_timeout_ms + 500);
+  stage_begin_reported (run, DT_DIAG_STAGE_CONNECT, 3 * run->stage_timeout_ms + 500);
   dt_turn_client_connect_async (run->client, run->stage_cancellable, on_connected,
                                 g_object_ref (task));
 }
@@ -864,8 +932,8 @@ on_resolved_any (GObject      *source,
                          ? _("%s has addresses, but no IPv6 address")
                          : _("%s has addresses, but no IPv4 address"), run->entry->uri->host);
 
-      dt_diag_entry_stage_failed (run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run),
-                                  DT_DIAG_REASON_DNS_NO_ADDRESS, 0, NULL, detail);
+      entry_failed (run->parent, run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run),
+                    DT_DIAG_REASON_DNS_NO_ADDRESS, 0, NULL, detail);
       g_resolver_free_addresses (addresses);
     }
   else
@@ -875,8 +943,8 @@ on_resolved_any (GObject      *source,
                          run->timed_out ? _("the name server did not answer")
                                         : error->message);
 
-      dt_diag_entry_stage_failed (run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run),
-                                  run->timed_out ? DT_DIAG_REASON_NO_RESPONSE
+      entry_failed (run->parent, run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run),
+                    run->timed_out ? DT_DIAG_REASON_NO_RESPONSE
                                                  : DT_DIAG_REASON_DNS_FAILED, 0, NULL, detail);
     }
   stage_stop (run);
@@ -916,17 +984,17 @@ on_resolved (GObject      *source,
                            run->timed_out ? _("the name server did not answer")
                                           : error->message);
 
-        dt_diag_entry_stage_failed (run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run),
-                                    run->timed_out ? DT_DIAG_REASON_NO_RESPONSE
+        entry_failed (run->parent, run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run),
+                      run->timed_out ? DT_DIAG_REASON_NO_RESPONSE
                                                    : DT_DIAG_REASON_DNS_FAILED,
-                                    0, NULL, detail);
+                      0, NULL, detail);
       }
       stage_stop (run);
       job_finish (task);
       return;
     }
 
-  dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run));
+  entry_passed (run->parent, run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run));
   stage_stop (run);
   start_connect (task, addresses->data);
   g_resolver_free_addresses (addresses);
@@ -939,7 +1007,7 @@ start_resolve (GTask *task)
   const DtIceUri *uri = run->entry->uri;
   g_autoptr(GResolver) resolver = NULL;
 
-  stage_begin (run, DT_DIAG_STAGE_RESOLVE, run->stage_timeout_ms);
+  stage_begin_reported (run, DT_DIAG_STAGE_RESOLVE, run->stage_timeout_ms);
 
   if (uri->host_is_ip)
     {
@@ -952,13 +1020,13 @@ start_resolve (GTask *task)
                              ? _("%s is an IPv4 address") : _("%s is an IPv6 address"),
                              uri->host);
 
-          dt_diag_entry_stage_failed (run->entry, DT_DIAG_STAGE_RESOLVE, 0,
-                                      DT_DIAG_REASON_DNS_NO_ADDRESS, 0, NULL, detail);
+          entry_failed (run->parent, run->entry, DT_DIAG_STAGE_RESOLVE, 0,
+                        DT_DIAG_REASON_DNS_NO_ADDRESS, 0, NULL, detail);
           stage_stop (run);
           job_finish (task);
           return;
         }
-      dt_diag_entry_stage_passed (run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run));
+      entry_passed (run->parent, run->entry, DT_DIAG_STAGE_RESOLVE, stage_elapsed (run));
       stage_stop (run);
       start_connect (task, literal);
       return;
@@ -1009,10 +1077,10 @@ on_ice_checked (GObject      *source,
   entry->ice_connect_us = ice->connect_us;
   entry->ice_rtt_us = ice->rtt_us;
   if (ice->connected)
-    dt_diag_entry_stage_passed (entry, DT_DIAG_STAGE_ICE, ice->duration_us);
+    entry_passed (parent, entry, DT_DIAG_STAGE_ICE, ice->duration_us);
   else
-    dt_diag_entry_stage_failed (entry, DT_DIAG_STAGE_ICE, ice->duration_us, ice->reason, 0,
-                                NULL, ice->detail);
+    entry_failed (parent, entry, DT_DIAG_STAGE_ICE, ice->duration_us, ice->reason, 0, NULL,
+                  ice->detail);
   run_maybe_done (parent);
 }
 
@@ -1027,16 +1095,16 @@ start_ice (GTask       *task,
 
   if (!dt_diag_ice_transport_supported (transport))
     {
-      dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
-                               DT_DIAG_REASON_ICE_UNSUPPORTED,
-                               _("libnice has no TURN over DTLS, so calls cannot use this URI"));
+      entry_set (run->parent, entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                 DT_DIAG_REASON_ICE_UNSUPPORTED,
+                 _("libnice has no TURN over DTLS, so calls cannot use this URI"));
       return;
     }
   if (run->peer_url == NULL)
     {
-      dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
-                               DT_DIAG_REASON_ICE_NOT_RUN,
-                               _("No diagnostics peer to check ICE with"));
+      entry_set (run->parent, entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                 DT_DIAG_REASON_ICE_NOT_RUN,
+                 _("No diagnostics peer to check ICE with"));
       return;
     }
 
@@ -1044,6 +1112,7 @@ start_ice (GTask       *task,
   job->parent = g_object_ref (run->parent);
   job->entry = entry;
   run->shared->pending_ice++;
+  emit_stage_changed (run->parent, entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_RUNNING);
   /* Allocate, signal, connect and greet: three stages' worth */
   dt_diag_ice_check_async (entry->server_address, transport,
                            dt_ice_server_get_username (run->job->server),
@@ -1073,13 +1142,13 @@ job_finish (GTask *task)
       if (entry->stages[DT_DIAG_STAGE_GREETING].state == DT_DIAG_STAGE_PASSED)
         start_ice (task, entry);
       else
-        dt_diag_entry_stage_set (entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
-                                 DT_DIAG_REASON_ICE_NOT_RUN,
-                                 _("TURN did not relay, so there was nothing for ICE to use"));
+        entry_set (run->parent, entry, DT_DIAG_STAGE_ICE, DT_DIAG_STAGE_NOT_RUN,
+                   DT_DIAG_REASON_ICE_NOT_RUN,
+                   _("TURN did not relay, so there was nothing for ICE to use"));
     }
   else if (entry != NULL && entry->uri != NULL)
     for (DtDiagStage s = DT_DIAG_STAGE_ALLOCATE; s <= DT_DIAG_STAGE_ICE; s++)
-      dt_diag_entry_stage_set (entry, s, DT_DIAG_STAGE_SKIPPED, DT_DIAG_REASON_NONE, NULL);
+      entry_set (run->parent, entry, s, DT_DIAG_STAGE_SKIPPED, DT_DIAG_REASON_NONE, NULL);
 
   greeting_stop (run);
   stage_stop (run);
@@ -1150,6 +1219,9 @@ job_start (GTask *task)
 
   run->job = g_ptr_array_index (run->shared->jobs, run->shared->next_job++);
   run->entry = dt_diag_report_add_entry (run->shared->report, run->job->uri, run->job->family);
+  /* The report parsed it as it added it */
+  emit_stage_changed (run->parent, run->entry, DT_DIAG_STAGE_PARSE,
+                      run->entry->stages[DT_DIAG_STAGE_PARSE].state);
   if (run->entry->stages[DT_DIAG_STAGE_PARSE].state != DT_DIAG_STAGE_PASSED)
     {
       run->entry = NULL;
@@ -1253,6 +1325,26 @@ dt_diag_runner_class_init (DtDiagRunnerClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /**
+   * DtDiagRunner::stage-changed:
+   * @self: the runner
+   * @entry: (type gpointer): the #DtDiagEntry, owned by the run's report;
+   *   valid until the report is freed (after a cancel, once the callback
+   *   of dt_diag_runner_run_async() has run)
+   * @stage: the #DtDiagStage
+   * @state: the #DtDiagStageState: %DT_DIAG_STAGE_RUNNING as the stage
+   *   starts, then what @entry records for it
+   *
+   * Emitted in the main context of dt_diag_runner_run_async() as each
+   * stage of each URI and family starts and ends. An entry's first
+   * emission is for %DT_DIAG_STAGE_PARSE; its recorded stages then come
+   * in the order of #DtDiagStage. Entries of the two lanes, and an ICE
+   * check that runs beside the jobs after it, interleave.
+   */
+  signals[STAGE_CHANGED] =
+    g_signal_new ("stage-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
