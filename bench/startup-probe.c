@@ -232,8 +232,11 @@ window_pid (Display *display,
   long pid = -1;
 
   if (XGetWindowProperty (display, window, net_wm_pid, 0, 1, False, XA_CARDINAL, &type, &format,
-                          &n, &after, &data) == Success && data != NULL && n == 1)
-    pid = *(long *) data;
+                          &n, &after, &data) == Success && data != NULL && n == 1
+      && format == 32)
+    /* Xlib hands 32-bit properties out as longs, in memory it allocated
+     * for them. */
+    memcpy (&pid, data, sizeof pid);
   if (data != NULL)
     XFree (data);
   return pid;
