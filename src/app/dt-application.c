@@ -944,8 +944,8 @@ dt_application_activate (GApplication *application)
       gtk_window_present (GTK_WINDOW (window));
       /* GStreamer comes up behind the first window, on a thread of its
        * own: on a first run it builds its plugin registry, which takes
-       * longer than the window itself. */
-      dt_rtp_session_preload (NULL, self->audio, FALSE, FALSE);
+       * longer than the window itself. Its plugins wait for a call. */
+      dt_rtp_session_start_gstreamer ();
       return;
     }
 

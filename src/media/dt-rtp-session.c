@@ -2218,3 +2218,25 @@ dt_rtp_session_preload (const char    *encoding,
   else
     g_thread_unref (g_thread_new ("dialtone-preload", preload_plugins, preload));
 }
+
+static gpointer
+start_gstreamer (gpointer data)
+{
+  gst_init (NULL, NULL);
+  return NULL;
+}
+
+/**
+ * dt_rtp_session_start_gstreamer:
+ *
+ * Starts GStreamer on a thread of its own and returns at once: the first
+ * start of a process reads, and on a first run builds, the plugin
+ * registry, which should not hold up a window. Unlike
+ * dt_rtp_session_preload() it loads no plugin, so memory stays as it is
+ * until a call needs them.
+ */
+void
+dt_rtp_session_start_gstreamer (void)
+{
+  g_thread_unref (g_thread_new ("dialtone-gst-init", start_gstreamer, NULL));
+}

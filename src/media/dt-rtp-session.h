@@ -58,5 +58,6 @@ void           dt_rtp_session_preload           (const char         *encoding,
                                                  DtAudioConfig      *audio,
                                                  gboolean            srtp,
                                                  gboolean            wait);
+void           dt_rtp_session_start_gstreamer   (void);
 
 G_END_DECLS
