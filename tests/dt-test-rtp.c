@@ -174,6 +174,22 @@ dt_test_assert_silence (const DtTestWav *wav,
   g_assert_cmpfloat (level, <, -60.0);
 }
 
+/* 1.5 s of @frequency at @dbfs (±1 dB), ending 0.3 s before the end of
+ * @wav. The end of a file was written while both ends ran; its start holds
+ * the far end's pipeline starting and the jitter buffer filling, which
+ * take longer on a loaded machine. The last 0.3 s may hold the far end's
+ * stop. */
+void
+dt_test_assert_tone_tail (const DtTestWav *wav,
+                          double           frequency,
+                          double           dbfs)
+{
+  double heard = wav->n_samples / (double) wav->rate;
+
+  g_assert_cmpfloat (heard, >, 2.3);
+  dt_test_assert_tone (wav, heard - 1.8, heard - 0.3, frequency, dbfs, 1.0);
+}
+
 DtRtpParams *
 dt_test_params_new (const char *encoding)
 {

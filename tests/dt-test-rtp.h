@@ -49,6 +49,9 @@ void                dt_test_assert_tone         (const DtTestWav    *wav,
                                                  double              frequency,
                                                  double              dbfs,
                                                  double              dbfs_tolerance);
+void                dt_test_assert_tone_tail    (const DtTestWav    *wav,
+                                                 double              frequency,
+                                                 double              dbfs);
 void                dt_test_assert_silence      (const DtTestWav    *wav,
                                                  double              start_s,
                                                  double              end_s);
