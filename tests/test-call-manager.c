@@ -508,6 +508,59 @@ test_calls_and_history (Fixture       *f,
   }
 }
 
+/* A link that starts Dialtone is dialled while the history still opens:
+ * that call, and one that already ended, get their rows once it is there,
+ * with how they ended, and no call gets two. */
+static void
+test_calls_before_history (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtCall) ended = NULL;
+  g_autoptr(DtCall) live = NULL;
+  g_autoptr(DtCall) later = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GAsyncResult) hung = NULL;
+  g_autoptr(DtCallRecord) oldest = NULL;
+
+  dt_call_manager_set_history (f->manager, NULL);
+  dt_call_manager_start (f->manager);
+  ended = dial (f, "loop:first", NULL, &error);
+  g_assert_no_error (error);
+  dt_call_hangup_async (ended, NULL, on_result, &hung);
+  g_assert_true (dt_call_hangup_finish (ended, wait_result (&hung), NULL));
+  live = dial (f, "loop:second", NULL, &error);
+  g_assert_no_error (error);
+
+  dt_call_manager_set_history (f->manager, f->history);
+  later = dial (f, "loop:third", NULL, &error);
+  g_assert_no_error (error);
+  dt_call_manager_set_history (f->manager, f->history);
+
+  g_assert_cmpuint (wait_history_rows (f, 3, &rows), ==, 3);
+  for (guint settle = 0; settle < 20; settle++)
+    {
+      g_clear_object (&rows);
+      g_usleep (10 * 1000);
+      wait_history_rows (f, 3, &rows);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
+  oldest = g_list_model_get_item (rows, 2);
+  g_assert_cmpstr (dt_call_record_get_peer_uri (oldest), ==, "loop:first");
+  g_assert_cmpint (dt_call_record_get_end_reason (oldest), ==, DT_CALL_END_REASON_CANCELLED);
+  g_assert_nonnull (dt_call_record_get_end_time (oldest));
+
+  /* The history holds the rows of live calls open: end them. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GAsyncResult) done = NULL;
+      DtCall *call = i == 0 ? live : later;
+
+      dt_call_hangup_async (call, NULL, on_result, &done);
+      g_assert_true (dt_call_hangup_finish (call, wait_result (&done), NULL));
+    }
+}
+
 /* A link opened while Dialtone starts finds its account still connecting:
  * the call waits for it rather than failing. */
 static void
@@ -712,6 +765,7 @@ main (int   argc,
   ADD ("/call-manager/connects-enabled-accounts", test_connects_enabled_accounts);
   ADD ("/call-manager/choose-account", test_choose_account);
   ADD ("/call-manager/calls-and-history", test_calls_and_history);
+  ADD ("/call-manager/calls-before-history", test_calls_before_history);
   ADD ("/call-manager/stop", test_stop);
   ADD ("/call-manager/dial-waits-for-connecting", test_dial_waits_for_connecting);
   g_test_add ("/call-manager/second-call-waits/first-answers-first", Fixture,

@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include "dt-history.h"
 #include "dt-secrets.h"
 #include "dt-test-helper.h"
 #include "dt-test-keyring.h"
@@ -920,6 +921,129 @@ test_confirmation (void)
     }
 }
 
+/* --- the history, across a restart ------------------------------------- */
+
+static gboolean
+dialtone_gone (gconstpointer data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = TRUE;
+
+  reply = g_dbus_connection_call_sync (t.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return !has_owner;
+}
+
+static void
+quit_dialtone (void)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (t.bus, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                                       g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL,
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, DEADLINE_S * 1000, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  iterate_until (dialtone_gone, NULL, "Dialtone to quit", DEADLINE_S);
+}
+
+static void
+on_history_queried (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The calls in the history file Dialtone keeps, newest first, read with
+ * Dialtone stopped. */
+static GListModel *
+read_history (void)
+{
+  g_autofree char *path = g_build_filename (t.dir, "data", "dialtone", "history.db", NULL);
+  g_autoptr(DtHistory) history = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *rows;
+
+  history = dt_history_new_sync (path, NULL, &error);
+  g_assert_no_error (error);
+  dt_history_query_async (history, NULL, 0, 1000, NULL, on_history_queried, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  rows = dt_history_query_finish (history, result, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
+static guint
+count_calls (GListModel      *rows,
+             DtCallDirection  direction,
+             const char      *peer,
+             DtCallEndReason  reason)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(DtCallRecord) record = g_list_model_get_item (rows, i);
+
+      if (dt_call_record_get_direction (record) == direction
+          && g_strcmp0 (dt_call_record_get_peer_uri (record), peer) == 0
+          && dt_call_record_get_end_reason (record) == reason
+          && (reason == DT_CALL_END_REASON_DECLINED
+              || dt_call_record_get_answer_time (record) != NULL))
+        n++;
+    }
+  return n;
+}
+
+/* The calls placed from links and the calls bob made are all in the
+ * history, as they ended, and stay there when Dialtone starts again. */
+static void
+test_history_after_restart (void)
+{
+  g_autoptr(GListModel) before = NULL;
+  g_autoptr(GListModel) after = NULL;
+  g_autoptr(GVariant) calls = NULL;
+
+  quit_dialtone ();
+  before = read_history ();
+  g_test_message ("%u calls in the history", g_list_model_get_n_items (before));
+  /* Every call the helper saw has its row: those Dialtone placed (the
+   * first of them while its history was still opening) and bob's. */
+  g_assert_cmpuint (g_list_model_get_n_items (before), ==, count_events ("call-started"));
+  g_assert_cmpuint (count_calls (before, DT_CALL_DIRECTION_OUTGOING, t.link,
+                                 DT_CALL_END_REASON_LOCAL_HANGUP), >=, 1);
+  /* bob's calls: two answered that he hung up, one declined. */
+  g_assert_cmpuint (count_calls (before, DT_CALL_DIRECTION_INCOMING, "sip:bob@127.0.0.1",
+                                 DT_CALL_END_REASON_REMOTE_HANGUP), ==, 2);
+  g_assert_cmpuint (count_calls (before, DT_CALL_DIRECTION_INCOMING, "sip:bob@127.0.0.1",
+                                 DT_CALL_END_REASON_DECLINED), ==, 1);
+
+  /* Asked for its calls, the bus starts Dialtone again; it opens the same
+   * history, and quits. */
+  calls = list_calls ();
+  g_assert_cmpuint (g_variant_n_children (calls), ==, 0);
+  quit_dialtone ();
+  after = read_history ();
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, g_list_model_get_n_items (before));
+  for (guint i = 0; i < g_list_model_get_n_items (after); i++)
+    {
+      g_autoptr(DtCallRecord) was = g_list_model_get_item (before, i);
+      g_autoptr(DtCallRecord) is = g_list_model_get_item (after, i);
+
+      g_assert_cmpint (dt_call_record_get_id (is), ==, dt_call_record_get_id (was));
+      g_assert_cmpint (dt_call_record_get_end_reason (is), ==,
+                       dt_call_record_get_end_reason (was));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -981,6 +1105,7 @@ main (int   argc,
   g_test_add_func ("/click-to-call/incoming-call-notification",
                    test_incoming_call_notification);
   g_test_add_func ("/click-to-call/confirmation", test_confirmation);
+  g_test_add_func ("/click-to-call/history-after-restart", test_history_after_restart);
 
   status = g_test_run ();
 

@@ -19,6 +19,7 @@ struct _DtCallManager
   DtBackendRegistry *registry;
   GListModel        *accounts;
   DtHistory         *history;
+  GPtrArray         *unrecorded;    /* DtCall that came before the history */
   DtAccount         *default_account;
   GListStore        *calls;
   GHashTable        *connected;     /* account id → DtAccount we connected */
@@ -110,6 +111,10 @@ give_line (DtCallManager *self,
 
 #define LAST_STATE_KEY "dt-call-manager-last-state"
 
+/* Calls kept for a history that is still opening; one that never opens
+ * must not make the manager grow without end. */
+#define MAX_UNRECORDED 64
+
 static void
 on_call_state (DtCall     *call,
                GParamSpec *pspec,
@@ -143,6 +148,8 @@ add_call (DtCallManager *self,
     return;
   if (self->history != NULL)
     dt_history_track_call (self->history, call);
+  else if (self->unrecorded->len < MAX_UNRECORDED)
+    g_ptr_array_add (self->unrecorded, g_object_ref (call));
   if (dt_call_get_state (call) == DT_CALL_STATE_ENDED)
     return;
   g_object_set_data (G_OBJECT (call), LAST_STATE_KEY,
@@ -309,6 +316,7 @@ dt_call_manager_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->default_account);
   g_clear_pointer (&self->connected, g_hash_table_unref);
+  g_clear_pointer (&self->unrecorded, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dt_call_manager_parent_class)->dispose (object);
 }
@@ -326,6 +334,7 @@ dt_call_manager_init (DtCallManager *self)
 {
   self->calls = g_list_store_new (DT_TYPE_CALL);
   self->connected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->unrecorded = g_ptr_array_new_with_free_func (g_object_unref);
   self->backends = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -364,7 +373,13 @@ dt_call_manager_set_history (DtCallManager *self,
 {
   g_return_if_fail (DT_IS_CALL_MANAGER (self));
 
-  g_set_object (&self->history, history);
+  if (!g_set_object (&self->history, history) || history == NULL)
+    return;
+  /* A link that starts Dialtone places its call while the history is
+   * still opening: that call, ended or not, gets its row now. */
+  for (guint i = 0; i < self->unrecorded->len; i++)
+    dt_history_track_call (history, g_ptr_array_index (self->unrecorded, i));
+  g_ptr_array_set_size (self->unrecorded, 0);
 }
 
 /**
