@@ -574,6 +574,58 @@ test_call_page_switch (void)
   wait_until (page_gone, NULL, "the Call page to go");
 }
 
+static gboolean
+page_rings (gpointer data)
+{
+  DtCall *call = dt_call_page_get_call (t.page);
+
+  return call != NULL && dt_call_get_state (call) == DT_CALL_STATE_RINGING
+         && g_strcmp0 (visible_page (), "call") == 0
+         && gtk_widget_get_mapped (GTK_WIDGET (t.page));
+}
+
+/* bob calls alice with `dialtone-helper call`: the page comes forward with
+ * the ringing call and an Answer button, Answer takes the call up, and
+ * the page goes when bob hangs up after his two seconds. */
+static void
+test_call_page_answer (void)
+{
+  g_autofree char *server = g_strdup_printf ("127.0.0.1:%u", t.helper->port);
+  g_autoptr(GSubprocess) bob = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DtCall) call = NULL;
+  DtTestAsync bob_done = { NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bob = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                          g_getenv ("DIALTONE_HELPER"), "call", "--account",
+                          "sip:bob@127.0.0.1", "--password", "bobpass", "--server", server,
+                          "--duration", "2", "sip:alice@127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (bob, NULL, dt_test_async_ready, &bob_done);
+
+  wait_until (page_rings, NULL, "the Call page to show bob's call ringing");
+  call = g_object_ref (dt_call_page_get_call (t.page));
+  g_assert_cmpint (dt_call_get_direction (call), ==, DT_CALL_DIRECTION_INCOMING);
+  g_assert_cmpstr (dt_call_get_peer_uri (call), ==, "sip:bob@127.0.0.1");
+  g_assert_true (gtk_widget_get_visible (page_child ("answer_button")));
+  g_assert_true (gtk_widget_get_visible (page_child ("hangup_button")));
+  screenshot ("call-page-incoming.png");
+
+  click (page_child ("answer_button"));
+  dt_test_call_wait_state (call, DT_CALL_STATE_ACTIVE);
+  wait_until (page_shows, call, "the page to show the answered call");
+  g_assert_false (gtk_widget_get_visible (page_child ("answer_button")));
+
+  /* bob's call succeeds only if it was answered; then he hangs up. */
+  result = dt_test_async_wait (&bob_done, "bob's call to end");
+  g_assert_true (g_subprocess_wait_check_finish (bob, result, &error));
+  g_assert_no_error (error);
+  dt_test_call_wait_state (call, DT_CALL_STATE_ENDED);
+  g_assert_cmpint (dt_call_get_end_reason (call), ==, DT_CALL_END_REASON_REMOTE_HANGUP);
+  wait_until (page_gone, NULL, "the Call page to go");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -590,7 +642,7 @@ main (int   argc,
 
   t.dir = dt_test_make_dir ();
   t.wav = g_build_filename (t.dir, "heard.wav", NULL);
-  t.helper = dt_test_helper_start ("--user", "alice:secret", NULL);
+  t.helper = dt_test_helper_start ("--user", "alice:secret", "--user", "bob:bobpass", NULL);
 
   /* The microphone is a tone and the speaker a WAV file; no DSP, so the
    * echo comes back as it was sent. */
@@ -634,6 +686,7 @@ main (int   argc,
 
   g_test_add_func ("/call-page/echo", test_call_page_echo);
   g_test_add_func ("/call-page/switch", test_call_page_switch);
+  g_test_add_func ("/call-page/answer", test_call_page_answer);
   status = g_test_run ();
 
   /* The windows go with their pages; the calls and the backend after. */

@@ -1536,8 +1536,8 @@ dt_diagnostics_window_class_init (DtDiagnosticsWindowClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/dialtone/Dialtone/dt-diagnostics-window.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/dialtone/Dialtone/dt-diagnostics-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DtDiagnosticsWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, DtDiagnosticsWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, DtDiagnosticsWindow, servers_box);
