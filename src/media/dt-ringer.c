@@ -90,6 +90,15 @@ on_cadence (gpointer user_data)
 }
 
 static gboolean
+pipeline_now_playing (GstMessage *message)
+{
+  GstState old_state, new_state;
+
+  gst_message_parse_state_changed (message, &old_state, &new_state, NULL);
+  return new_state == GST_STATE_PLAYING && old_state != GST_STATE_PLAYING;
+}
+
+static gboolean
 on_bus_message (GstBus     *bus,
                 GstMessage *message,
                 gpointer    user_data)
@@ -100,11 +109,16 @@ on_bus_message (GstBus     *bus,
    * plays as a segment, so that its end is a SEGMENT_DONE rather than an
    * EOS, and each end seeks back to the start without a flush: the sink
    * plays on with no gap and no new preroll. */
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ASYNC_DONE && self->gate == NULL
-      && !self->looping)
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_STATE_CHANGED && self->gate == NULL
+      && !self->looping && GST_MESSAGE_SRC (message) == GST_OBJECT (self->pipeline)
+      && pipeline_now_playing (message))
     {
       /* Without a flush, which would reach the sink's own elements (a
-       * wavenc in tests) mid-stream: the file starts over at once. */
+       * wavenc in tests) mid-stream: the file starts over at once. Only
+       * once PLAYING: a seek takes the pipeline's state lock and waits for
+       * the parser's streaming thread, which a sink still prerolling holds
+       * until the pipeline reaches PLAYING, and that needs the state lock
+       * (a seek on ASYNC_DONE deadlocked so). */
       self->looping = gst_element_seek (self->pipeline, 1.0, GST_FORMAT_TIME,
                                         GST_SEEK_FLAG_SEGMENT, GST_SEEK_TYPE_SET, 0,
                                         GST_SEEK_TYPE_NONE, -1);
