@@ -938,18 +938,44 @@ dialtone_gone (gconstpointer data)
   return !has_owner;
 }
 
+/* Gone, or a zombie its parent, the bus, has yet to reap. */
+static gboolean
+process_gone (gconstpointer data)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%u/stat", GPOINTER_TO_UINT (data));
+  g_autofree char *stat = NULL;
+  const char *state;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return TRUE;
+  state = strrchr (stat, ')');
+  return state != NULL && state[1] == ' ' && state[2] == 'Z';
+}
+
+/* Quits Dialtone and waits for its process to end, so that nothing of it
+ * still holds the history file. */
 static void
 quit_dialtone (void)
 {
   g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) owner = NULL;
   g_autoptr(GError) error = NULL;
+  guint32 pid;
+
+  owner = g_dbus_connection_call_sync (t.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(u)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (owner, "(u)", &pid);
 
   reply = g_dbus_connection_call_sync (t.bus, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
                                        g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL,
                                        G_DBUS_CALL_FLAGS_NO_AUTO_START, DEADLINE_S * 1000, NULL,
                                        &error);
   g_assert_no_error (error);
-  iterate_until (dialtone_gone, NULL, "Dialtone to quit", DEADLINE_S);
+  iterate_until (dialtone_gone, NULL, "Dialtone to leave the bus", DEADLINE_S);
+  iterate_until (process_gone, GUINT_TO_POINTER (pid), "Dialtone's process to end", DEADLINE_S);
 }
 
 static void
