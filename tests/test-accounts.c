@@ -39,6 +39,7 @@
 #include "dt-sip-backend.h"
 #include "dt-test-helper.h"
 #include "dt-test-keyring.h"
+#include "dt-test-ui.h"
 
 #define WAIT_MS (20 * 1000)
 
@@ -56,33 +57,13 @@ static struct
 /* --- looking at the widgets --------------------------------------------- */
 
 static GtkWidget *
-find_descendant (GtkWidget  *widget,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUILDABLE (child)
-          && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), name) == 0)
-        return child;
-      found = find_descendant (child, name);
-      if (found)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 editor_child (const char *name)
 {
   GtkWidget *editor = dt_accounts_dialog_get_editor (t.dialog);
   GtkWidget *child;
 
   g_assert_nonnull (editor);
-  child = find_descendant (editor, name);
+  child = dt_test_find_by_id (editor, name);
   g_assert_nonnull (child);
   return child;
 }
@@ -390,7 +371,7 @@ check_default_and_switch (const char *server)
   g_assert_false (dt_account_row_get_is_default (alice));
 
   /* The row's switch turns the account off, and the mark goes back. */
-  enabled_switch = find_descendant (GTK_WIDGET (carol), "enabled_switch");
+  enabled_switch = dt_test_find_by_id (GTK_WIDGET (carol), "enabled_switch");
   g_assert_nonnull (enabled_switch);
   gtk_switch_set_active (GTK_SWITCH (enabled_switch), FALSE);
   g_assert_false (dt_account_get_enabled (dt_account_row_get_account (carol)));
@@ -520,7 +501,7 @@ on_dial_from (GSimpleAction *action,
 static GtkWidget *
 ice_child (const char *name)
 {
-  GtkWidget *child = find_descendant (editor_child ("ice_servers"), name);
+  GtkWidget *child = dt_test_find_by_id (editor_child ("ice_servers"), name);
 
   g_assert_nonnull (child);
   return child;
@@ -704,7 +685,7 @@ test_accounts_voicemail_and_servers (void)
   wait_until (row_counts_voicemails, (gpointer) "2 new voicemails",
               "the row to count bob's voicemails");
   g_assert_true (g_str_has_prefix (row_state (), "Online"));
-  button = find_descendant (GTK_WIDGET (row), "voicemail_button");
+  button = dt_test_find_by_id (GTK_WIDGET (row), "voicemail_button");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
   save_screenshot (GTK_WIDGET (t.dialog), "accounts-voicemail.png");

@@ -32,6 +32,7 @@
 #include "dt-test-helper.h"
 #include "dt-test-rtp.h"
 #include "dt-window.h"
+#include "dt-test-ui.h"
 
 #define WAIT_MS (DT_TEST_BACKEND_WAIT_S * 1000)
 #define TONE_HZ 440
@@ -56,28 +57,9 @@ static struct
 /* --- looking at the widgets --------------------------------------------- */
 
 static GtkWidget *
-find_descendant (GtkWidget  *widget,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUILDABLE (child)
-          && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), name) == 0)
-        return child;
-      found = find_descendant (child, name);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 page_child (const char *name)
 {
-  GtkWidget *child = find_descendant (GTK_WIDGET (t.page), name);
+  GtkWidget *child = dt_test_find_by_id (GTK_WIDGET (t.page), name);
 
   g_assert_nonnull (child);
   return child;
@@ -117,7 +99,7 @@ visible_page (void)
   GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (t.page)));
 
   return adw_view_stack_get_visible_child_name (
-    ADW_VIEW_STACK (find_descendant (window, "view_stack")));
+    ADW_VIEW_STACK (dt_test_find_by_id (window, "view_stack")));
 }
 
 /* Whether the view switcher offers the Call page. */
@@ -125,7 +107,7 @@ static gboolean
 call_page_listed (void)
 {
   GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (t.page)));
-  AdwViewStack *stack = ADW_VIEW_STACK (find_descendant (window, "view_stack"));
+  AdwViewStack *stack = ADW_VIEW_STACK (dt_test_find_by_id (window, "view_stack"));
 
   return adw_view_stack_page_get_visible (adw_view_stack_get_page (stack, GTK_WIDGET (t.page)));
 }

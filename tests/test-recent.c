@@ -17,6 +17,7 @@
 #include "dt-call-row.h"
 #include "dt-dial-pad.h"
 #include "dt-window.h"
+#include "dt-test-ui.h"
 
 typedef struct
 {
@@ -323,26 +324,6 @@ wait_for_recent (DtWindow *window,
 }
 
 static GtkWidget *
-find_descendant (GtkWidget  *widget,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUILDABLE (child)
-          && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), name) == 0)
-        return child;
-      found = find_descendant (child, name);
-      if (found)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 find_by_type (GtkWidget *widget,
               GType      type)
 {
@@ -363,7 +344,7 @@ find_by_type (GtkWidget *widget,
 static GPtrArray *
 recent_rows (DtWindow *window)
 {
-  GtkWidget *list = find_descendant (GTK_WIDGET (window), "recent_list");
+  GtkWidget *list = dt_test_find_by_id (GTK_WIDGET (window), "recent_list");
   GPtrArray *rows = g_ptr_array_new ();
 
   g_assert_nonnull (list);
@@ -395,7 +376,7 @@ header_text (GtkListBoxRow *row)
 static const char *
 visible_page (DtWindow *window)
 {
-  GtkWidget *stack = find_descendant (GTK_WIDGET (window), "content_stack");
+  GtkWidget *stack = dt_test_find_by_id (GTK_WIDGET (window), "content_stack");
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
@@ -493,10 +474,10 @@ test_recent_sections (Fixture       *fixture,
    * says. The answered call after it has none of these. */
   missed = GTK_WIDGET (call_row (g_ptr_array_index (rows, 0)));
   g_assert_true (dt_call_record_get_missed (dt_call_row_get_record (DT_CALL_ROW (missed))));
-  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (find_descendant (missed,
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (dt_test_find_by_id (missed,
                                                                         "direction_icon"))),
                    ==, "call-missed-symbolic");
-  g_assert_true (gtk_widget_has_css_class (find_descendant (missed, "title_label"), "error"));
+  g_assert_true (gtk_widget_has_css_class (dt_test_find_by_id (missed, "title_label"), "error"));
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (missed),
                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Missed call");
   /* Moving from row to row, a screen reader hears the day too. */
@@ -513,10 +494,10 @@ test_recent_sections (Fixture       *fixture,
   {
     GtkWidget *answered = GTK_WIDGET (call_row (g_ptr_array_index (rows, 1)));
 
-    g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (find_descendant (answered,
+    g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (dt_test_find_by_id (answered,
                                                                           "direction_icon"))),
                      ==, "call-outgoing-symbolic");
-    g_assert_false (gtk_widget_has_css_class (find_descendant (answered, "title_label"),
+    g_assert_false (gtk_widget_has_css_class (dt_test_find_by_id (answered, "title_label"),
                                               "error"));
     g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (answered),
                                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
@@ -531,7 +512,7 @@ test_recent_sections (Fixture       *fixture,
   g_assert_cmpstr (header_text (g_ptr_array_index (rows, 0)), ==, "Today");
   screenshot (fixture->window, "recent-sections-360.png");
   /* Nothing is cut off: the list fits the window. */
-  g_assert_cmpint (gtk_widget_get_width (find_descendant (GTK_WIDGET (fixture->window),
+  g_assert_cmpint (gtk_widget_get_width (dt_test_find_by_id (GTK_WIDGET (fixture->window),
                                                           "recent_list")),
                    <, gtk_widget_get_width (GTK_WIDGET (fixture->window)));
 }
@@ -551,7 +532,7 @@ test_recent_call_back (Fixture       *fixture,
   show_window (fixture, 480);
   rows = recent_rows (fixture->window);
 
-  button = find_descendant (GTK_WIDGET (call_row (g_ptr_array_index (rows, 0))),
+  button = dt_test_find_by_id (GTK_WIDGET (call_row (g_ptr_array_index (rows, 0))),
                             "call_back_button");
   g_assert_true (gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
@@ -559,7 +540,7 @@ test_recent_call_back (Fixture       *fixture,
   expected = g_strdup_printf ("%s %s", calls[0].uri, dt_account_get_id (home));
   g_assert_cmpstr (g_ptr_array_index (fixture->dialled, 0), ==, expected);
 
-  button = find_descendant (GTK_WIDGET (call_row (g_ptr_array_index (rows, 1))),
+  button = dt_test_find_by_id (GTK_WIDGET (call_row (g_ptr_array_index (rows, 1))),
                             "call_back_button");
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (fixture->dialled->len, ==, 2);
@@ -569,7 +550,7 @@ test_recent_call_back (Fixture       *fixture,
 
   /* An account switched off counts as gone. */
   dt_account_set_enabled (home, FALSE);
-  button = find_descendant (GTK_WIDGET (call_row (g_ptr_array_index (rows, 2))),
+  button = dt_test_find_by_id (GTK_WIDGET (call_row (g_ptr_array_index (rows, 2))),
                             "call_back_button");
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (fixture->dialled->len, ==, 3);
@@ -658,7 +639,7 @@ test_recent_delete (Fixture       *fixture,
   id = dt_call_record_get_id (dt_call_row_get_record (DT_CALL_ROW (row)));
 
   /* More opens the window's call menu, at this row, naming this call. */
-  g_signal_emit_by_name (find_descendant (row, "menu_button"), "clicked");
+  g_signal_emit_by_name (dt_test_find_by_id (row, "menu_button"), "clicked");
   popover = NULL;
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->window));
        child != NULL && popover == NULL; child = gtk_widget_get_next_sibling (child))
@@ -722,7 +703,7 @@ test_recent_search_and_clear (Fixture       *fixture,
 
   show_window (fixture, 480);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL));
-  search_entry = find_descendant (GTK_WIDGET (fixture->window), "search_entry");
+  search_entry = dt_test_find_by_id (GTK_WIDGET (fixture->window), "search_entry");
   gtk_editable_set_text (GTK_EDITABLE (search_entry), "alice");
   /* Alice today and five days ago. */
   wait_for_recent (fixture->window, 2);
@@ -796,7 +777,7 @@ show_dial_pad (Fixture *fixture)
   GtkWidget *pad;
 
   show_window (fixture, 420);
-  stack = find_descendant (GTK_WIDGET (fixture->window), "view_stack");
+  stack = dt_test_find_by_id (GTK_WIDGET (fixture->window), "view_stack");
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "dial");
   pad = find_by_type (GTK_WIDGET (fixture->window), DT_TYPE_DIAL_PAD);
   g_assert_nonnull (pad);
@@ -889,7 +870,7 @@ test_dial_pad_suggestions (Fixture       *fixture,
   g_autoptr(GPtrArray) titles = NULL;
   GPtrArray *first_titles = NULL;
   gulong first_shown;
-  GtkWidget *account_row = find_descendant (GTK_WIDGET (pad), "account_row");
+  GtkWidget *account_row = dt_test_find_by_id (GTK_WIDGET (pad), "account_row");
   DtAccount *home = g_list_model_get_item (dt_settings_get_accounts (fixture->settings), 1);
 
   g_object_unref (home);
@@ -973,8 +954,8 @@ test_dial_pad_accounts (Fixture       *fixture,
                         gconstpointer  data)
 {
   DtDialPad *pad = show_dial_pad (fixture);
-  GtkWidget *account_list = find_descendant (GTK_WIDGET (pad), "account_list");
-  GtkWidget *account_row = find_descendant (GTK_WIDGET (pad), "account_row");
+  GtkWidget *account_list = dt_test_find_by_id (GTK_WIDGET (pad), "account_list");
+  GtkWidget *account_row = dt_test_find_by_id (GTK_WIDGET (pad), "account_row");
   GListModel *accounts = dt_settings_get_accounts (fixture->settings);
   g_autoptr(DtAccount) work = g_list_model_get_item (accounts, 0);
   g_autoptr(DtAccount) home = g_list_model_get_item (accounts, 1);

@@ -13,6 +13,7 @@
 
 #include "dt-call-row.h"
 #include "dt-window.h"
+#include "dt-test-ui.h"
 
 typedef struct
 {
@@ -183,25 +184,6 @@ wait_for_recent (DtWindow *window,
   spin_until (recent_has_items, &wait);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), name) == 0)
-        return child;
-      found = find_descendant (child, name);
-      if (found)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 collect_rows (GtkWidget *widget,
               GPtrArray *rows)
@@ -219,7 +201,7 @@ collect_rows (GtkWidget *widget,
 static const char *
 visible_page (DtWindow *window)
 {
-  GtkWidget *stack = find_descendant (GTK_WIDGET (window), "content_stack");
+  GtkWidget *stack = dt_test_find_by_id (GTK_WIDGET (window), "content_stack");
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
@@ -273,17 +255,17 @@ test_window_recent (Fixture       *fixture,
   g_assert_cmpstr (visible_page (fixture->window), ==, "list");
 
   /* Rows are in the list box, newest first, and say what happened. */
-  list = find_descendant (GTK_WIDGET (fixture->window), "recent_list");
+  list = dt_test_find_by_id (GTK_WIDGET (fixture->window), "recent_list");
   collect_rows (list, rows);
   g_assert_cmpuint (rows->len, ==, 3);
   record = dt_call_row_get_record (g_ptr_array_index (rows, 0));
   g_assert_cmpstr (dt_call_record_get_peer_name (record), ==, "Carol");
   record = dt_call_row_get_record (g_ptr_array_index (rows, 1));
   g_assert_true (dt_call_record_get_missed (record));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_descendant (g_ptr_array_index (rows, 1),
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (dt_test_find_by_id (g_ptr_array_index (rows, 1),
                                                                     "title_label"))),
                    ==, "tel:+15551234567");
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_descendant (g_ptr_array_index (rows, 2),
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (dt_test_find_by_id (g_ptr_array_index (rows, 2),
                                                                     "subtitle_label"))),
                    ==, "5:12");
   save_screenshot (fixture->window, "recent-list.png");
@@ -294,7 +276,7 @@ test_window_recent (Fixture       *fixture,
   wait_for_recent (fixture->window, 4);
 
   /* Search narrows the list by name or address. */
-  search_entry = find_descendant (GTK_WIDGET (fixture->window), "search_entry");
+  search_entry = dt_test_find_by_id (GTK_WIDGET (fixture->window), "search_entry");
   gtk_editable_set_text (GTK_EDITABLE (search_entry), "example.org");
   wait_for_recent (fixture->window, 1);
   record = g_list_model_get_item (dt_window_get_recent (fixture->window), 0);
